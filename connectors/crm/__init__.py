@@ -1,0 +1,1 @@
+"""Attributed revenue exported from the CRM."""

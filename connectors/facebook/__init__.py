@@ -1,0 +1,1 @@
+"""Meta (Facebook) Ads."""

@@ -1,0 +1,1 @@
+"""YouTube, paid through Google Ads video campaigns."""

@@ -1,0 +1,1 @@
+"""Dagster wiring: assets, checks, resources, partitions and schedule. The work itself lives in connectors/ and warehouse/."""

@@ -1,0 +1,56 @@
+"""Staging assets: overlapping exports resolved to one row per key, the newest file winning."""
+
+import dagster as dg
+
+from pipelines.assets.metadata import table_metadata
+from pipelines.assets.raw import CHANNEL_ADS, CRM_DEALS, OWNERS
+from pipelines.partitions import SINGLE_RUN, partition_days
+from pipelines.resources import DUCKDB_POOL, WarehouseResource
+from warehouse import quality
+from warehouse.staging import build_stg_ad_performance, build_stg_crm_revenue
+
+GROUP = "staging"
+STG_AD_PERFORMANCE = dg.AssetKey(["staging", "stg_ad_performance"])
+STG_CRM_REVENUE = dg.AssetKey(["staging", "stg_crm_revenue"])
+AD_KEY = ("date", "channel", "account_id", "campaign_id")
+
+
+def build_staging_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
+    common = dict(
+        group_name=GROUP, owners=OWNERS, partitions_def=partitions, backfill_policy=SINGLE_RUN, pool=DUCKDB_POOL
+    )
+
+    @dg.asset(
+        key=STG_AD_PERFORMANCE,
+        kinds={"duckdb"},
+        deps=list(CHANNEL_ADS.values()),
+        check_specs=[dg.AssetCheckSpec("unique_key", asset=STG_AD_PERFORMANCE)],
+        **common,
+    )
+    def stg_ad_performance(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        """Every channel's campaign performance, one row per day, channel, account and campaign, in the
+        campaign's own currency.
+
+        Where exports overlap, the newest file wins, so numbers a platform restated replace the old ones and
+        loading the same files twice changes nothing.
+        """
+        start, end = partition_days(context)
+        with warehouse.connect() as con:
+            rows = build_stg_ad_performance(con, start, end)
+            outcome = quality.duplicate_keys_between(con, "staging.stg_ad_performance", AD_KEY, start, end)
+            metadata = table_metadata(con, "staging.stg_ad_performance", rows)
+        return dg.MaterializeResult(
+            metadata=metadata,
+            check_results=[dg.AssetCheckResult(passed=outcome.passed, description=outcome.description)],
+        )
+
+    @dg.asset(key=STG_CRM_REVENUE, kinds={"duckdb"}, deps=[CRM_DEALS], **common)
+    def stg_crm_revenue(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        """Attributed revenue, one row per won deal: a deal seen again in a newer CRM export replaces the
+        older row (its amount or close date changed)."""
+        with warehouse.connect() as con:
+            rows = build_stg_crm_revenue(con)
+            metadata = table_metadata(con, "staging.stg_crm_revenue", rows)
+        return dg.MaterializeResult(metadata=metadata)
+
+    return [stg_ad_performance, stg_crm_revenue]

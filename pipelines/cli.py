@@ -1,0 +1,127 @@
+"""The `roi` command: `roi run` materializes the pipeline for a range of days, `roi report` prints the ROI."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date, datetime, timezone
+
+import dagster as dg
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+from pipelines.config import ConfigError, RoiConfig, load_config
+from warehouse import report
+from warehouse.database import connect_read_only
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day (YYYY-MM-DD)") from error
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="roi", description="Campaign ROI per market and for the company.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="load exports and refresh the marts for the days start..end (inclusive)")
+    run.add_argument("--start", type=_day, required=True, help="first day, YYYY-MM-DD")
+    run.add_argument("--end", type=_day, required=True, help="last day, YYYY-MM-DD")
+    show = commands.add_parser("report", help="print local ROI per market and channel, and the global ROI")
+    show.add_argument("--start", type=_day, help="first day (default: the first day in the warehouse)")
+    show.add_argument("--end", type=_day, help="last day (default: the last day in the warehouse)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        config = load_config()
+    except ConfigError as error:
+        print(f"roi: config error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "run":
+        return run(config, args.start, args.end)
+    return print_report(config, args.start, args.end)
+
+
+def run(config: RoiConfig, start: date, end: date) -> int:
+    problem = _check_range(config, start, end)
+    if problem:
+        print(f"roi: {problem}", file=sys.stderr)
+        return EXIT_USAGE
+    from pipelines.definitions import JOB_NAME, build_defs
+
+    job = build_defs(config).resolve_job_def(JOB_NAME)
+    # With DAGSTER_HOME set the run is recorded there and shows in the Dagster UI.
+    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    with instance:
+        result = job.execute_in_process(
+            instance=instance,
+            raise_on_error=False,
+            tags={ASSET_PARTITION_RANGE_START_TAG: start.isoformat(), ASSET_PARTITION_RANGE_END_TAG: end.isoformat()},
+        )
+        problems = run_problems(result)
+    for line in problems:
+        print(f"FAILED  {line}", file=sys.stderr)
+    if problems:
+        print(f"roi run {start}..{end}: {len(problems)} problem(s); run {result.run_id}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"roi run {start}..{end}: every asset loaded and every check passed; run {result.run_id}")
+    print(f"warehouse: {config.warehouse}")
+    return EXIT_OK
+
+
+def run_problems(result: dg.ExecuteInProcessResult) -> list[str]:
+    """Failed steps and failed asset checks, each as one line naming what failed and why."""
+    problems = []
+    for event in result.all_events:
+        if event.event_type == dg.DagsterEventType.STEP_FAILURE:
+            error = event.step_failure_data.error
+            message = error.message.strip() if error else "failed"
+            problems.append(f"step {event.step_key}: {message}")
+    for evaluation in result.get_asset_check_evaluations():
+        if not evaluation.passed:
+            key = evaluation.asset_key.to_user_string()
+            problems.append(f"check {key}:{evaluation.check_name}: {evaluation.description}")
+    return problems
+
+
+def _check_range(config: RoiConfig, start: date, end: date) -> str | None:
+    if start > end:
+        return f"--start {start} is after --end {end}"
+    if start < config.history_start:
+        return f"--start {start} is before history_start {config.history_start} in {config.path}"
+    today = datetime.now(timezone.utc).date()
+    if end >= today:
+        return f"--end {end} is not a complete day yet (the last one is {today.fromordinal(today.toordinal() - 1)})"
+    return None
+
+
+def print_report(config: RoiConfig, start: date | None, end: date | None) -> int:
+    try:
+        con = connect_read_only(config.warehouse)
+    except FileNotFoundError as error:
+        print(f"roi: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    with con:
+        first, last = con.execute("SELECT min(date), max(date) FROM marts.roi_global").fetchone()
+        start, end = start or first, end or last
+        if start is None:
+            print("roi: the marts are empty; run `roi run` first", file=sys.stderr)
+            return EXIT_USAGE
+        currency = config.reporting_currency
+        print(report.format_table(f"Local ROI by market and channel, {start} to {end}", report.local_roi(con, start, end), currency))
+        print()
+        print(report.format_table(
+            f"Global ROI (sum of the local net returns over total spend), {start} to {end}",
+            report.global_roi(con, start, end), currency,
+        ))
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

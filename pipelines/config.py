@@ -1,0 +1,182 @@
+"""The pipeline's TOML config: where the exports, rates and warehouse live, and which market each account serves.
+
+Read from the path in ROI_CONFIG (default: the bundled sample). Relative paths are relative to the config file's
+folder. Every mistake is reported before anything runs, naming the file and the key.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from connectors.channels import CHANNELS
+
+CONFIG_ENV = "ROI_CONFIG"
+SAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "sample" / "roi.toml"
+
+REVENUE_SOURCES = ("crm", "platform")
+SCOPES = ("local", "global")
+DEFAULT_HISTORY_START = "2024-01-01"
+CURRENCY_CODE = re.compile(r"[A-Z]{3}")
+
+TOP_LEVEL_KEYS = {
+    "reporting_currency",
+    "warehouse",
+    "exports_dir",
+    "fx_rates",
+    "revenue_source",
+    "history_start",
+    "accounts",
+}
+ACCOUNT_KEYS = {"channel", "account_id", "market", "scope", "currency"}
+REQUIRED_TOP_LEVEL = ("reporting_currency", "warehouse", "exports_dir", "fx_rates")
+REQUIRED_ACCOUNT_KEYS = ("channel", "account_id", "market", "scope", "currency")
+
+
+class ConfigError(ValueError):
+    """A config mistake, reported before anything runs."""
+
+
+@dataclass(frozen=True)
+class Account:
+    """An ad account and the market it serves; global-scope accounts are one more market in the rollup."""
+
+    channel: str
+    account_id: str
+    market: str
+    scope: str
+    currency: str
+
+
+@dataclass(frozen=True)
+class RoiConfig:
+    path: Path
+    reporting_currency: str
+    warehouse: Path
+    exports_dir: Path
+    fx_rates: Path
+    revenue_source: str
+    history_start: date
+    accounts: tuple[Account, ...]
+
+    def account(self, channel: str, account_id: str) -> Account | None:
+        for account in self.accounts:
+            if account.channel == channel and account.account_id == account_id:
+                return account
+        return None
+
+
+def config_path() -> Path:
+    return Path(os.environ.get(CONFIG_ENV) or SAMPLE_CONFIG).expanduser().resolve()
+
+
+def load_config(path: Path | None = None) -> RoiConfig:
+    path = Path(path).resolve() if path else config_path()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ConfigError(f"{path}: config file not found (set {CONFIG_ENV} to your config)") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from error
+    return parse_config(raw, path)
+
+
+def parse_config(raw: dict, path: Path) -> RoiConfig:
+    where = str(path)
+    _reject_unknown(raw, TOP_LEVEL_KEYS, where)
+    for key in REQUIRED_TOP_LEVEL:
+        if key not in raw:
+            raise ConfigError(f"{where}: missing key '{key}'")
+    folder = path.parent
+    config = RoiConfig(
+        path=path,
+        reporting_currency=_currency(raw["reporting_currency"], f"{where}: reporting_currency"),
+        warehouse=_path(folder, raw["warehouse"], f"{where}: warehouse"),
+        exports_dir=_existing(folder, raw["exports_dir"], f"{where}: exports_dir", is_dir=True),
+        fx_rates=_existing(folder, raw["fx_rates"], f"{where}: fx_rates", is_dir=False),
+        revenue_source=_choice(raw.get("revenue_source", "crm"), REVENUE_SOURCES, f"{where}: revenue_source"),
+        history_start=_date(raw.get("history_start", DEFAULT_HISTORY_START), f"{where}: history_start"),
+        accounts=_accounts(raw.get("accounts", []), where),
+    )
+    return config
+
+
+def _accounts(items, where: str) -> tuple[Account, ...]:
+    if not isinstance(items, list) or not items:
+        raise ConfigError(f"{where}: at least one [[accounts]] table is needed")
+    accounts: list[Account] = []
+    seen: dict[tuple[str, str], int] = {}
+    for number, item in enumerate(items, start=1):
+        label = f"{where}: accounts[{number}]"
+        if not isinstance(item, dict):
+            raise ConfigError(f"{label}: must be a table")
+        _reject_unknown(item, ACCOUNT_KEYS, label)
+        for key in REQUIRED_ACCOUNT_KEYS:
+            if key not in item:
+                raise ConfigError(f"{label}: missing key '{key}'")
+        account = Account(
+            channel=_choice(item["channel"], CHANNELS, f"{label}.channel", noun="channel"),
+            account_id=_text(item["account_id"], f"{label}.account_id"),
+            market=_text(item["market"], f"{label}.market"),
+            scope=_choice(item["scope"], SCOPES, f"{label}.scope", noun="scope"),
+            currency=_currency(item["currency"], f"{label}.currency"),
+        )
+        key = (account.channel, account.account_id)
+        if key in seen:
+            raise ConfigError(
+                f"{label}: duplicate account {account.channel} {account.account_id} "
+                f"(already accounts[{seen[key]}])"
+            )
+        seen[key] = number
+        accounts.append(account)
+    return tuple(accounts)
+
+
+def _reject_unknown(table: dict, allowed: set[str], label: str) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise ConfigError(f"{label}: unknown key '{unknown[0]}' (known keys: {', '.join(sorted(allowed))})")
+
+
+def _text(value, label: str) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip():
+        raise ConfigError(f"{label}: must be a non-empty string")
+    return str(value).strip()
+
+
+def _choice(value, choices: tuple[str, ...], label: str, noun: str = "value") -> str:
+    if value not in choices:
+        raise ConfigError(f"{label}: unknown {noun} {value!r} (expected one of {', '.join(choices)})")
+    return value
+
+
+def _currency(value, label: str) -> str:
+    if not isinstance(value, str) or not CURRENCY_CODE.fullmatch(value):
+        raise ConfigError(f"{label}: {value!r} is not an ISO 4217 currency code such as EUR")
+    return value
+
+
+def _date(value, label: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError as error:
+        raise ConfigError(f"{label}: {value!r} is not a date (YYYY-MM-DD)") from error
+
+
+def _path(folder: Path, value, label: str) -> Path:
+    if not isinstance(value, str) or not value:
+        raise ConfigError(f"{label}: must be a path")
+    return (folder / value).resolve()
+
+
+def _existing(folder: Path, value, label: str, is_dir: bool) -> Path:
+    path = _path(folder, value, label)
+    if not (path.is_dir() if is_dir else path.is_file()):
+        raise ConfigError(f"{label}: {'folder' if is_dir else 'file'} {path} does not exist")
+    return path

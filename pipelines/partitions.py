@@ -1,0 +1,21 @@
+"""Daily partitions: one per reporting day; a run over a range of days is a single run (one DuckDB writer)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dagster as dg
+
+from pipelines.config import RoiConfig
+
+SINGLE_RUN = dg.BackfillPolicy.single_run()
+
+
+def daily_partitions(config: RoiConfig) -> dg.DailyPartitionsDefinition:
+    return dg.DailyPartitionsDefinition(start_date=config.history_start.isoformat())
+
+
+def partition_days(context: dg.AssetExecutionContext) -> tuple[date, date]:
+    """First and last day (inclusive) of the run's partition range."""
+    keys = context.partition_key_range
+    return date.fromisoformat(keys.start), date.fromisoformat(keys.end)

@@ -1,0 +1,385 @@
+"""Read export files with DuckDB's CSV reader, check every cell, and mirror each file's rows into its raw table.
+
+A file is the unit of loading: it is read whole, checked whole, and either replaces its previous rows in one
+transaction or is rejected with the file, line and column of the first bad cell, leaving its previous rows as they
+were. Unchanged files (same size and modification time) are not read again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+from connectors.export_layout import FIELD_KINDS, ExportError, ExportFormat, ExportLayout, detect_layout
+from warehouse.database import transaction
+
+# Cells that mean "no value" in one platform's export or another.
+EMPTY_MARKERS = ["", "-", "--", "\u2014", "\u2013", "N/A"]
+
+# Target columns of each kind of raw table, and the export field each is read from.
+AD_ROW_FIELDS = {
+    "date": "day",
+    "campaign_id": "campaign_id",
+    "campaign_name": "campaign_name",
+    "currency": "currency",
+    "spend": "spend",
+    "impressions": "impressions",
+    "clicks": "clicks",
+    "conversions": "conversions",
+    "platform_revenue": "platform_revenue",
+}
+CRM_ROW_FIELDS = {name: name for name in ("deal_id", "close_date", "channel", "campaign_id", "amount", "currency")}
+# Measures a platform leaves blank on a day without delivery: zero, not unknown.
+ZERO_WHEN_EMPTY = {"spend", "impressions", "clicks"}
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """A file found in the exports folder."""
+
+    path: Path
+    relative: str  # under the exports folder, with forward slashes
+    kind: str  # channel or crm
+    account_id: str | None
+    modified_at: datetime
+    size_bytes: int
+
+    @classmethod
+    def at(cls, path: Path, root: Path, kind: str, account_id: str | None) -> ExportFile:
+        stat = path.stat()
+        return cls(
+            path=path,
+            relative=path.relative_to(root).as_posix(),
+            kind=kind,
+            account_id=account_id,
+            modified_at=_modified_at(stat.st_mtime_ns),
+            size_bytes=stat.st_size,
+        )
+
+
+def _modified_at(mtime_ns: int) -> datetime:
+    """A file's modification time in UTC, to the microsecond (which file is newer decides restatements)."""
+    seconds, nanoseconds = divmod(mtime_ns, 1_000_000_000)
+    stamp = datetime.fromtimestamp(seconds, tz=timezone.utc).replace(microsecond=nanoseconds // 1000)
+    return stamp.replace(tzinfo=None)
+
+
+@dataclass
+class SyncReport:
+    """What a sync of one kind of export did."""
+
+    loaded: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    rejected: dict[str, str] = field(default_factory=dict)  # file -> reason
+    removed: list[str] = field(default_factory=list)
+    rows_loaded: int = 0
+
+
+def find_export_files(root: Path, kind: str, per_account: bool) -> tuple[list[ExportFile], dict[str, str]]:
+    """CSV files under `<root>/<kind>/<account_id>/` (or directly under `<root>/<kind>/` for the CRM).
+
+    Returns the files and the misplaced ones with why they cannot be read.
+    """
+    folder = root / kind
+    files: list[ExportFile] = []
+    misplaced: dict[str, str] = {}
+    if not folder.is_dir():
+        return files, misplaced
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() == ".csv"):
+        parts = path.relative_to(folder).parts
+        relative = path.relative_to(root).as_posix()
+        if per_account and len(parts) != 2:
+            misplaced[relative] = f"expected {kind}/<account_id>/<file>.csv under the exports folder"
+        elif not per_account and len(parts) != 1:
+            misplaced[relative] = f"expected {kind}/<file>.csv under the exports folder"
+        else:
+            files.append(ExportFile.at(path, root, kind, parts[0] if per_account else None))
+    return files, misplaced
+
+
+def sync_exports(
+    con: duckdb.DuckDBPyConnection,
+    files: Sequence[ExportFile],
+    misplaced: dict[str, str],
+    kind: str,
+    table: str,
+    export_format: ExportFormat,
+    account_currencies: dict[str, str] | None,
+) -> SyncReport:
+    """Bring `table` in line with the files: load new and changed ones, drop the rows of deleted ones.
+
+    `account_currencies` maps the configured accounts to their currency (None for exports without accounts, the CRM);
+    a file of an account that is not configured is rejected.
+    """
+    report = SyncReport()
+    known = _registry(con, kind)
+    currencies = known_currencies(con)
+    for relative, reason in misplaced.items():
+        _record_rejection(con, kind, relative, None, None, None, reason)
+        report.rejected[relative] = f"{relative}: {reason}"
+    for export in files:
+        previous = known.get(export.relative)
+        if previous == (export.modified_at, export.size_bytes, "loaded"):
+            report.unchanged.append(export.relative)
+            continue
+        try:
+            account_currency = None
+            if account_currencies is not None:
+                if export.account_id not in account_currencies:
+                    raise ExportError(export.relative, f"account {export.account_id} is not in the config")
+                account_currency = account_currencies[export.account_id]
+            layout = detect_layout(export.path, export_format)
+            rows = load_export_file(con, export, layout, table, account_currency, currencies)
+        except ExportError as error:
+            message = str(error).replace(str(export.path), export.relative)
+            _record_rejection(con, kind, export.relative, export.account_id, export.modified_at, export.size_bytes, message)
+            report.rejected[export.relative] = message
+            continue
+        report.loaded.append(export.relative)
+        report.rows_loaded += rows
+    present = {export.relative for export in files} | set(misplaced)
+    for relative in sorted(set(known) - present):
+        _forget_file(con, table, relative)
+        report.removed.append(relative)
+    return report
+
+
+def known_currencies(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [row[0] for row in con.execute("SELECT DISTINCT currency FROM raw.fx_rates ORDER BY 1").fetchall()]
+
+
+def load_export_file(
+    con: duckdb.DuckDBPyConnection,
+    export: ExportFile,
+    layout: ExportLayout,
+    table: str,
+    account_currency: str | None,
+    currencies: Sequence[str],
+) -> int:
+    """Read, check and load one file; raises ExportError (naming line and column) and changes nothing if bad."""
+    _read_cells(con, layout)
+    _type_cells(con, layout)
+    _check_cells(con, layout, currencies, account_currency)
+    row_fields = AD_ROW_FIELDS if export.account_id is not None else CRM_ROW_FIELDS
+    columns, values, params = _target_projection(layout, row_fields, export, account_currency)
+    day = next(name for name in row_fields.values() if FIELD_KINDS[name] == "date")
+    with transaction(con):
+        con.execute(f"DELETE FROM {table} WHERE source_file = ?", [export.relative])
+        con.execute(
+            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM export_rows WHERE is_data",
+            params,
+        )
+        rows, first_day, last_day = con.execute(
+            f"SELECT count(*), min({day}), max({day}) FROM export_rows WHERE is_data"
+        ).fetchone()
+        _record_file(con, export, "loaded", rows, first_day, last_day, None)
+    return rows
+
+
+def _read_cells(con: duckdb.DuckDBPyConnection, layout: ExportLayout) -> None:
+    names = {f"c{index}": "VARCHAR" for index in range(layout.column_count)}
+    try:
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE export_cells AS
+               SELECT * FROM read_csv(?, encoding = ?, delim = ?, quote = '"', escape = '"', header = false,
+                                      skip = ?, auto_detect = false, columns = ?, null_padding = true)""",
+            [str(layout.path), layout.encoding, layout.delimiter, layout.header_line, names],
+        )
+    except duckdb.Error as error:
+        raise ExportError(layout.path, f"not readable as {layout.format.name} CSV: {_first_line(error)}") from error
+
+
+def _first_line(error: Exception) -> str:
+    return str(error).strip().splitlines()[0]
+
+
+def _cell(layout: ExportLayout, name: str) -> str:
+    return f"c{layout.columns[name].index}"
+
+
+def _parse_expression(layout: ExportLayout, name: str) -> str:
+    """SQL that turns the text cell of a field into its typed value (NULL when empty or unreadable)."""
+    cell = _cell(layout, name)
+    kind = FIELD_KINDS[name]
+    if kind == "date":
+        return f"try_strptime(trim({cell}), $date_formats)::DATE"
+    if kind == "text":
+        return f"nullif(trim({cell}), '')"
+    if kind == "currency":
+        return f"nullif(upper(trim({cell})), '')"
+    number = f"TRY_CAST(export_number({cell}, $decimal_separator) AS DECIMAL(18,6))"
+    if kind == "integer":
+        return f"CASE WHEN {number} = trunc({number}) THEN CAST({number} AS BIGINT) END"
+    return number
+
+
+def _type_cells(con: duckdb.DuckDBPyConnection, layout: ExportLayout) -> None:
+    con.execute(
+        """CREATE OR REPLACE TEMP MACRO export_number(cell, decimal_separator) AS
+           CASE WHEN decimal_separator = ','
+                THEN replace(regexp_replace(trim(cell), '[\\s\\pZ''.]', '', 'g'), ',', '.')
+                ELSE regexp_replace(trim(cell), '[\\s\\pZ'',]', '', 'g') END"""
+    )
+    export_format = layout.format
+    first_cell = "trim(coalesce(c0, ''))"
+    summary = " OR ".join(f"starts_with({first_cell}, '{prefix}')" for prefix in _sql_literals(export_format.summary_prefixes))
+    all_empty = " AND ".join(f"coalesce(trim(c{index}), '') = ''" for index in range(layout.column_count))
+    not_data = f"({all_empty})" + (f" OR {summary}" if summary else "")
+    if {"campaign_id", "campaign_name"} <= set(layout.columns):
+        # Meta's optional summary row has no campaign at all.
+        not_data += f" OR (coalesce(trim({_cell(layout, 'campaign_id')}), '') = '' AND coalesce(trim({_cell(layout, 'campaign_name')}), '') = '')"
+    keep = " AND ".join(
+        f"list_contains($keep_{name}, trim({_cell(layout, name)}))" for name in export_format.keep_only if name in layout.columns
+    ) or "true"
+    typed = [f"{_parse_expression(layout, name)} AS {name}, {_cell(layout, name)} AS {name}__text" for name in layout.columns]
+    params: dict[str, object] = {
+        "date_formats": list(layout.language.date_formats),
+        "decimal_separator": layout.language.decimal_separator,
+    }
+    for name, values in export_format.keep_only.items():
+        if name in layout.columns:
+            params[f"keep_{name}"] = sorted(values)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE export_rows AS
+            SELECT rowid AS row_index, NOT ({not_data}) AND {keep} AS is_data, {', '.join(typed)}
+            FROM export_cells""",
+        {key: value for key, value in params.items() if f"${key}" in (not_data + keep + " ".join(typed))},
+    )
+
+
+def _sql_literals(values: Iterable[str]) -> list[str]:
+    # Prefixes come from the connectors' settings, never from input; quote them defensively anyway.
+    return [value.replace("'", "''") for value in values]
+
+
+def _check_cells(
+    con: duckdb.DuckDBPyConnection, layout: ExportLayout, currencies: Sequence[str], account_currency: str | None
+) -> None:
+    """Find the first bad cell of the file, in line order, and reject the file naming it."""
+    problems: list[tuple[str, str, str]] = []  # (SQL condition, field, message template)
+    for name in layout.columns:
+        kind = FIELD_KINDS[name]
+        text = f"trim(coalesce({name}__text, ''))"
+        if name in layout.format.non_empty:
+            problems.append((f"{name} IS NULL AND list_contains($empty, {text})", name, "empty cell, which every row needs"))
+        if kind == "date":
+            problems.append((f"{name} IS NULL AND {text} <> ''", name, "cannot read '{value}' as a date"))
+        elif kind in ("decimal", "integer"):
+            what = "a whole number" if kind == "integer" else "a number"
+            problems.append(
+                (f"{name} IS NULL AND NOT list_contains($empty, {text})", name, "cannot read '{value}' as " + what)
+            )
+        elif kind == "currency":
+            problems.append(
+                (f"{name} IS NOT NULL AND NOT list_contains($currencies, {name})", name,
+                 "unknown currency '{value}': the ECB reference rates have no such currency")
+            )
+    for name, allowed in layout.format.allowed_values.items():
+        if name in layout.columns:
+            problems.append(
+                (f"NOT list_contains($allowed_{name}, {name})", name,
+                 "'{value}' is not one of " + ", ".join(allowed))
+            )
+    if layout.format.single_day and set(layout.format.single_day) <= set(layout.columns):
+        first, last = layout.format.single_day
+        problems.append((f"{first} <> {last}", last, "row covers several days; " + layout.format.single_day_hint))
+    header_currency = layout.currency_in_header
+    if header_currency and header_currency not in currencies:
+        raise ExportError(layout.path, f"unknown currency '{header_currency}' in the header", layout.header_line,
+                          layout.column_label("spend"))
+    fallback = header_currency or account_currency
+    if fallback and fallback not in currencies:
+        raise ExportError(layout.path, f"unknown currency '{fallback}' (the account's currency in the config)")
+    if "currency" not in layout.columns and not fallback:
+        raise ExportError(layout.path, "the file has no currency column", layout.header_line)
+    if not problems:
+        return
+    firsts = ", ".join(f"min(row_index) FILTER (WHERE {condition})" for condition, _, _ in problems)
+    sql = f"SELECT {firsts} FROM export_rows WHERE is_data"
+    params = {"empty": EMPTY_MARKERS, "currencies": list(currencies)}
+    params.update({f"allowed_{name}": list(values) for name, values in layout.format.allowed_values.items()})
+    found = con.execute(sql, {key: value for key, value in params.items() if f"${key}" in sql}).fetchone()
+    hits = [(row, problem) for row, problem in zip(found, problems) if row is not None]
+    if not hits:
+        return
+    row_index, (_, name, template) = min(hits, key=lambda hit: hit[0])
+    value = con.execute(f"SELECT {name}__text FROM export_rows WHERE row_index = ?", [row_index]).fetchone()[0]
+    message = template.format(value=(value or "").strip(), what=layout.column_label(name))
+    raise ExportError(layout.path, message, line=layout.header_line + 1 + row_index, column=layout.column_label(name))
+
+
+def _target_projection(
+    layout: ExportLayout, row_fields: dict[str, str], export: ExportFile, account_currency: str | None
+) -> tuple[list[str], list[str], list[object]]:
+    columns = ["source_file", "file_modified_at", "line"]
+    values = ["?", "?", f"{layout.header_line + 1} + row_index"]
+    params: list[object] = [export.relative, export.modified_at]
+    if export.account_id is not None:
+        columns.append("account_id")
+        values.append("?")
+        params.append(export.account_id)
+    for column, name in row_fields.items():
+        columns.append(column)
+        if name == "currency":
+            fallback = layout.currency_in_header or account_currency
+            values.append("coalesce(currency, ?)" if "currency" in layout.columns else "?")
+            params.append(fallback)
+        elif name not in layout.columns:
+            values.append("0" if name in ZERO_WHEN_EMPTY else "NULL")
+        elif name in ZERO_WHEN_EMPTY:
+            values.append(f"coalesce({name}, 0)")
+        else:
+            values.append(name)
+    return columns, values, params
+
+
+def _registry(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, tuple[datetime, int, str]]:
+    rows = con.execute(
+        "SELECT path, modified_at, size_bytes, status FROM raw.export_files WHERE kind = ?", [kind]
+    ).fetchall()
+    return {path: (modified_at, size, status) for path, modified_at, size, status in rows}
+
+
+def _record_file(con, export: ExportFile, status: str, rows, first_day, last_day, error) -> None:
+    con.execute("DELETE FROM raw.export_files WHERE path = ?", [export.relative])
+    con.execute(
+        "INSERT INTO raw.export_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP)",
+        [export.relative, export.kind, export.account_id, export.modified_at, export.size_bytes, status, rows,
+         first_day, last_day, error],
+    )
+
+
+def _record_rejection(con, kind, relative, account_id, modified_at, size_bytes, error) -> None:
+    """Mark a file rejected; the rows of its last good version stay in place."""
+    con.execute(
+        """UPDATE raw.export_files SET status = 'rejected', error = ?, modified_at = coalesce(?, modified_at),
+               size_bytes = coalesce(?, size_bytes), checked_at = now()::TIMESTAMP
+           WHERE path = ?""",
+        [error, modified_at, size_bytes, relative],
+    )
+    exists = con.execute("SELECT count(*) FROM raw.export_files WHERE path = ?", [relative]).fetchone()[0]
+    if not exists:
+        con.execute(
+            "INSERT INTO raw.export_files VALUES (?, ?, ?, coalesce(?, now()::TIMESTAMP), coalesce(?, 0), 'rejected', "
+            "NULL, NULL, NULL, ?, now()::TIMESTAMP)",
+            [relative, kind, account_id, modified_at, size_bytes, error],
+        )
+
+
+def _forget_file(con: duckdb.DuckDBPyConnection, table: str, relative: str) -> None:
+    """A file deleted from the exports folder takes its rows with it."""
+    with transaction(con):
+        con.execute(f"DELETE FROM {table} WHERE source_file = ?", [relative])
+        con.execute("DELETE FROM raw.export_files WHERE path = ?", [relative])
+
+
+def rejected_files(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, str]:
+    rows = con.execute(
+        "SELECT path, error FROM raw.export_files WHERE kind = ? AND status = 'rejected' ORDER BY path", [kind]
+    ).fetchall()
+    return dict(rows)
+

@@ -1,0 +1,225 @@
+"""The analyst tables: campaign_daily, roi_local, roi_global, local_vs_global and unmatched_revenue.
+
+All marts are refreshed together, in one transaction, for the days of the run plus the days whose CRM revenue
+changed since the last refresh (a deal moved or re-priced, a campaign first seen), so analysts never see
+roi_global computed from a different roi_local, and a daily run does not rebuild all of history.
+
+ROI is defined once, by the macros marts.net_return and marts.roi in schema.py.
+Global figures are sums of local ones: net_return_global = sum of the markets' net returns, and
+roi_global = net_return_global / sum of spend, the spend-weighted mean of the local ROIs (never their sum).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import duckdb
+
+from warehouse.database import transaction
+
+_REFRESH_DAYS = """
+CREATE OR REPLACE TEMP TABLE refresh_days AS
+SELECT CAST(unnest(generate_series(CAST($start AS DATE), CAST($end AS DATE), INTERVAL 1 DAY)) AS DATE) AS date
+UNION
+SELECT close_date FROM (
+    (SELECT deal_id, close_date, channel, campaign_id, amount, currency FROM staging.stg_crm_revenue
+     EXCEPT SELECT deal_id, close_date, channel, campaign_id, amount, currency FROM staging.crm_revenue_applied)
+    UNION ALL
+    (SELECT deal_id, close_date, channel, campaign_id, amount, currency FROM staging.crm_revenue_applied
+     EXCEPT SELECT deal_id, close_date, channel, campaign_id, amount, currency FROM staging.stg_crm_revenue)
+) WHERE $use_crm
+UNION
+SELECT close_date FROM (
+    (SELECT deal_id, close_date FROM unmatched_now EXCEPT SELECT deal_id, close_date FROM marts.unmatched_revenue)
+    UNION ALL
+    (SELECT deal_id, close_date FROM marts.unmatched_revenue EXCEPT SELECT deal_id, close_date FROM unmatched_now)
+) WHERE $use_crm
+"""
+
+_UNMATCHED_NOW = """
+CREATE OR REPLACE TEMP TABLE unmatched_now AS
+SELECT d.deal_id, d.close_date, d.channel, d.campaign_id, d.amount AS amount_original, d.currency,
+       marts.convert_money(d.amount, f.rate, t.rate) AS amount, d.source_file
+FROM (SELECT *, $reporting_currency AS reporting_currency FROM staging.stg_crm_revenue WHERE $use_crm) d
+ASOF LEFT JOIN raw.fx_rates f ON d.currency = f.currency AND d.close_date >= f.date
+ASOF LEFT JOIN raw.fx_rates t ON d.reporting_currency = t.currency AND d.close_date >= t.date
+WHERE NOT EXISTS (
+    SELECT 1 FROM staging.stg_ad_performance a
+    JOIN raw.accounts USING (channel, account_id)
+    WHERE a.channel = d.channel AND a.campaign_id = d.campaign_id)
+"""
+
+_CAMPAIGN_DAILY = """
+INSERT INTO marts.campaign_daily
+WITH ads AS (
+    SELECT * FROM staging.stg_ad_performance WHERE date IN (SELECT date FROM refresh_days)
+),
+deals AS (
+    SELECT close_date AS date, channel, campaign_id, amount, currency, $reporting_currency AS reporting_currency
+    FROM staging.stg_crm_revenue
+    WHERE $use_crm AND close_date IN (SELECT date FROM refresh_days)
+),
+deal_revenue AS (
+    -- each deal at its close date's rate; one missing rate makes the day's revenue unknown, not smaller
+    SELECT d.date, d.channel, d.campaign_id,
+           CASE WHEN bool_or(f.rate IS NULL OR t.rate IS NULL) THEN NULL
+                ELSE sum(marts.convert_money(amount, f.rate, t.rate)) END AS revenue
+    FROM deals d
+    ASOF LEFT JOIN raw.fx_rates f ON d.currency = f.currency AND d.date >= f.date
+    ASOF LEFT JOIN raw.fx_rates t ON d.reporting_currency = t.currency AND d.date >= t.date
+    GROUP BY ALL
+),
+campaigns AS (
+    -- where a deal closed on a day without delivery, its campaign's latest account, name and currency
+    SELECT channel, campaign_id, arg_max(account_id, date) AS account_id,
+           arg_max(campaign_name, date) AS campaign_name, arg_max(currency, date) AS currency
+    FROM staging.stg_ad_performance
+    WHERE (channel, campaign_id) IN (SELECT channel, campaign_id FROM deal_revenue)
+    GROUP BY ALL
+),
+campaign_days AS (
+    SELECT coalesce(a.date, r.date) AS date,
+           coalesce(a.channel, r.channel) AS channel,
+           coalesce(a.account_id, c.account_id) AS account_id,
+           coalesce(a.campaign_id, r.campaign_id) AS campaign_id,
+           coalesce(a.campaign_name, c.campaign_name) AS campaign_name,
+           coalesce(a.currency, c.currency) AS currency,
+           coalesce(a.spend, 0) AS spend_original,
+           coalesce(a.impressions, 0) AS impressions,
+           coalesce(a.clicks, 0) AS clicks,
+           a.conversions,
+           a.platform_revenue AS platform_revenue_original,
+           r.date IS NOT NULL AS has_deals,
+           r.revenue AS crm_revenue,
+           $reporting_currency AS reporting_currency
+    FROM ads a
+    FULL OUTER JOIN deal_revenue r
+        ON a.date = r.date AND a.channel = r.channel AND a.campaign_id = r.campaign_id
+    LEFT JOIN campaigns c ON c.channel = r.channel AND c.campaign_id = r.campaign_id
+)
+SELECT x.date, x.channel, x.account_id, x.campaign_id, x.campaign_name, acc.market, acc.scope, x.currency,
+       x.spend_original,
+       marts.convert_money(x.spend_original, f.rate, t.rate) AS spend,
+       x.impressions, x.clicks, x.conversions,
+       marts.convert_money(x.platform_revenue_original, f.rate, t.rate) AS platform_revenue,
+       CASE WHEN $use_crm THEN (CASE WHEN x.has_deals THEN x.crm_revenue ELSE 0 END)
+            WHEN x.platform_revenue_original IS NULL THEN 0
+            ELSE marts.convert_money(x.platform_revenue_original, f.rate, t.rate) END AS revenue
+FROM campaign_days x
+JOIN raw.accounts acc ON acc.channel = x.channel AND acc.account_id = x.account_id
+ASOF LEFT JOIN raw.fx_rates f ON x.currency = f.currency AND x.date >= f.date
+ASOF LEFT JOIN raw.fx_rates t ON x.reporting_currency = t.currency AND x.date >= t.date
+"""
+
+_ROI_LOCAL = """
+INSERT INTO marts.roi_local
+SELECT date, market, channel, sum(spend), sum(revenue),
+       marts.net_return(sum(revenue), sum(spend)),
+       marts.roi(marts.net_return(sum(revenue), sum(spend)), sum(spend))
+FROM marts.campaign_daily
+WHERE date IN (SELECT date FROM refresh_days)
+GROUP BY date, market, channel
+"""
+
+# The global figure is built from the local ones, never from campaign rows directly.
+_ROI_GLOBAL = """
+INSERT INTO marts.roi_global
+SELECT date, channel, sum(spend), sum(revenue), sum(net_return), marts.roi(sum(net_return), sum(spend))
+FROM marts.roi_local
+WHERE date IN (SELECT date FROM refresh_days)
+GROUP BY date, channel
+"""
+
+_LOCAL_VS_GLOBAL = """
+INSERT INTO marts.local_vs_global
+WITH months AS (SELECT DISTINCT CAST(date_trunc('month', date) AS DATE) AS month FROM refresh_days),
+by_scope AS (
+    SELECT CAST(date_trunc('month', date) AS DATE) AS month, channel,
+           sum(spend) FILTER (WHERE scope = 'local') AS local_spend,
+           sum(revenue) FILTER (WHERE scope = 'local') AS local_revenue,
+           sum(clicks) FILTER (WHERE scope = 'local') AS local_clicks,
+           sum(impressions) FILTER (WHERE scope = 'local') AS local_impressions,
+           sum(spend) FILTER (WHERE scope = 'global') AS global_spend,
+           sum(revenue) FILTER (WHERE scope = 'global') AS global_revenue,
+           sum(clicks) FILTER (WHERE scope = 'global') AS global_clicks,
+           sum(impressions) FILTER (WHERE scope = 'global') AS global_impressions
+    FROM marts.campaign_daily
+    WHERE CAST(date_trunc('month', date) AS DATE) IN (SELECT month FROM months)
+    GROUP BY ALL
+),
+ratios AS (
+    SELECT month, channel,
+           marts.roi(marts.net_return(local_revenue, local_spend), local_spend) AS local_roi,
+           marts.roi(marts.net_return(global_revenue, global_spend), global_spend) AS global_roi,
+           marts.ratio(local_clicks, local_impressions) AS local_ctr,
+           marts.ratio(global_clicks, global_impressions) AS global_ctr
+    FROM by_scope
+)
+SELECT month, channel, local_roi, global_roi, local_ctr, global_ctr,
+       marts.ratio(local_ctr, global_ctr) - 1 AS ctr_uplift
+FROM ratios
+"""
+
+
+@dataclass(frozen=True)
+class MartsRefresh:
+    """What one refresh rewrote."""
+
+    days: list[date]
+    row_counts: dict[str, int]
+    spend_totals: dict[str, object]
+
+
+def refresh_marts(
+    con: duckdb.DuckDBPyConnection, start: date, end: date, reporting_currency: str, revenue_source: str
+) -> MartsRefresh:
+    """Rewrite every mart for start..end (plus days with changed CRM revenue), all in one transaction.
+
+    Leaves the temp table `refresh_days` on the connection for the data-quality checks that follow.
+    """
+    params = {"reporting_currency": reporting_currency, "use_crm": revenue_source == "crm"}
+    with transaction(con):
+        con.execute(_UNMATCHED_NOW, params)
+        con.execute(_REFRESH_DAYS, {"start": start, "end": end, "use_crm": params["use_crm"]})
+        for table in ("campaign_daily", "roi_local", "roi_global"):
+            con.execute(f"DELETE FROM marts.{table} WHERE date IN (SELECT date FROM refresh_days)")
+        con.execute(
+            "DELETE FROM marts.local_vs_global WHERE month IN "
+            "(SELECT DISTINCT CAST(date_trunc('month', date) AS DATE) FROM refresh_days)"
+        )
+        con.execute(_CAMPAIGN_DAILY, params)
+        con.execute(_ROI_LOCAL)
+        con.execute(_ROI_GLOBAL)
+        con.execute(_LOCAL_VS_GLOBAL)
+        con.execute("DELETE FROM marts.unmatched_revenue")
+        con.execute("INSERT INTO marts.unmatched_revenue SELECT * FROM unmatched_now")
+        con.execute("DELETE FROM staging.crm_revenue_applied")
+        con.execute(
+            "INSERT INTO staging.crm_revenue_applied "
+            "SELECT deal_id, close_date, channel, campaign_id, amount, currency FROM staging.stg_crm_revenue"
+        )
+    days = [row[0] for row in con.execute("SELECT date FROM refresh_days ORDER BY date").fetchall()]
+    return MartsRefresh(days=days, row_counts=_row_counts(con), spend_totals=_spend_totals(con))
+
+
+def _row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    counts = {}
+    for table, day in (("campaign_daily", "date"), ("roi_local", "date"), ("roi_global", "date")):
+        counts[table] = con.execute(
+            f"SELECT count(*) FROM marts.{table} WHERE {day} IN (SELECT date FROM refresh_days)"
+        ).fetchone()[0]
+    counts["local_vs_global"] = con.execute(
+        "SELECT count(*) FROM marts.local_vs_global WHERE month IN "
+        "(SELECT DISTINCT CAST(date_trunc('month', date) AS DATE) FROM refresh_days)"
+    ).fetchone()[0]
+    counts["unmatched_revenue"] = con.execute("SELECT count(*) FROM marts.unmatched_revenue").fetchone()[0]
+    return counts
+
+
+def _spend_totals(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
+    spend, revenue, net_return = con.execute(
+        "SELECT sum(spend), sum(revenue), sum(net_return) FROM marts.roi_global "
+        "WHERE date IN (SELECT date FROM refresh_days)"
+    ).fetchone()
+    return {"spend": spend, "revenue": revenue, "net_return": net_return}

@@ -1,0 +1,191 @@
+"""The warehouse's tables and the two money rules every query shares: currency conversion and ratios.
+
+Three schemas, read left to right: `raw` mirrors the inputs (export files row for row, the ECB rates, the config's
+accounts), `staging` resolves overlaps between files, `marts` is what analysts query.
+Money is DECIMAL(18,6) (six decimals keep platforms' sub-cent spends; reports round to the cent at the end).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+MONEY = "DECIMAL(18,6)"
+
+# The platform channels, each with a raw table of its export rows in the common shape.
+AD_TABLES = {
+    "linkedin": "raw.linkedin_ads",
+    "twitter": "raw.twitter_ads",
+    "facebook": "raw.facebook_ads",
+    "youtube": "raw.youtube_ads",
+}
+
+_AD_ROWS_COLUMNS = f"""
+    source_file VARCHAR NOT NULL,       -- path under the exports folder
+    file_modified_at TIMESTAMP NOT NULL,
+    line BIGINT NOT NULL,               -- line of the row in that file
+    account_id VARCHAR NOT NULL,
+    date DATE NOT NULL,
+    campaign_id VARCHAR NOT NULL,
+    campaign_name VARCHAR,
+    currency VARCHAR NOT NULL,
+    spend {MONEY} NOT NULL,
+    impressions BIGINT NOT NULL,
+    clicks BIGINT NOT NULL,
+    conversions {MONEY},
+    platform_revenue {MONEY}
+"""
+
+DDL = [
+    "CREATE SCHEMA IF NOT EXISTS raw",
+    "CREATE SCHEMA IF NOT EXISTS staging",
+    "CREATE SCHEMA IF NOT EXISTS marts",
+    """CREATE TABLE IF NOT EXISTS raw.export_files (
+        path VARCHAR NOT NULL,              -- under the exports folder, e.g. linkedin/508765432/report.csv
+        kind VARCHAR NOT NULL,              -- a channel, or crm
+        account_id VARCHAR,
+        modified_at TIMESTAMP NOT NULL,
+        size_bytes BIGINT NOT NULL,
+        status VARCHAR NOT NULL,            -- loaded | rejected
+        rows BIGINT,
+        first_day DATE,
+        last_day DATE,
+        error VARCHAR,
+        checked_at TIMESTAMP NOT NULL
+    )""",
+    *(f"CREATE TABLE IF NOT EXISTS {table} ({_AD_ROWS_COLUMNS})" for table in AD_TABLES.values()),
+    f"""CREATE TABLE IF NOT EXISTS raw.crm_deals (
+        source_file VARCHAR NOT NULL,
+        file_modified_at TIMESTAMP NOT NULL,
+        line BIGINT NOT NULL,
+        deal_id VARCHAR NOT NULL,
+        close_date DATE NOT NULL,
+        channel VARCHAR NOT NULL,
+        campaign_id VARCHAR NOT NULL,
+        amount {MONEY} NOT NULL,
+        currency VARCHAR NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS raw.fx_rates (
+        date DATE NOT NULL,
+        currency VARCHAR NOT NULL,
+        rate DECIMAL(18,6) NOT NULL         -- units of currency for one euro, as the ECB quotes it
+    )""",
+    """CREATE TABLE IF NOT EXISTS raw.accounts (
+        channel VARCHAR NOT NULL,
+        account_id VARCHAR NOT NULL,
+        market VARCHAR NOT NULL,
+        scope VARCHAR NOT NULL,
+        currency VARCHAR NOT NULL
+    )""",
+    f"""CREATE TABLE IF NOT EXISTS staging.stg_ad_performance (
+        date DATE NOT NULL,
+        channel VARCHAR NOT NULL,
+        account_id VARCHAR NOT NULL,
+        campaign_id VARCHAR NOT NULL,
+        campaign_name VARCHAR,
+        currency VARCHAR NOT NULL,
+        spend {MONEY} NOT NULL,
+        impressions BIGINT NOT NULL,
+        clicks BIGINT NOT NULL,
+        conversions {MONEY},
+        platform_revenue {MONEY},
+        source_file VARCHAR NOT NULL
+    )""",
+    f"""CREATE TABLE IF NOT EXISTS staging.stg_crm_revenue (
+        deal_id VARCHAR NOT NULL,
+        close_date DATE NOT NULL,
+        channel VARCHAR NOT NULL,
+        campaign_id VARCHAR NOT NULL,
+        amount {MONEY} NOT NULL,
+        currency VARCHAR NOT NULL,
+        source_file VARCHAR NOT NULL
+    )""",
+    f"""CREATE TABLE IF NOT EXISTS staging.crm_revenue_applied (
+        -- the CRM deals as the marts last saw them, to find the days a changed deal touches
+        deal_id VARCHAR NOT NULL,
+        close_date DATE NOT NULL,
+        channel VARCHAR NOT NULL,
+        campaign_id VARCHAR NOT NULL,
+        amount {MONEY} NOT NULL,
+        currency VARCHAR NOT NULL
+    )""",
+    f"""CREATE TABLE IF NOT EXISTS marts.campaign_daily (
+        date DATE NOT NULL,
+        channel VARCHAR NOT NULL,
+        account_id VARCHAR NOT NULL,
+        campaign_id VARCHAR NOT NULL,
+        campaign_name VARCHAR,
+        market VARCHAR NOT NULL,
+        scope VARCHAR NOT NULL,
+        currency VARCHAR NOT NULL,          -- the campaign's own currency
+        spend_original {MONEY} NOT NULL,
+        spend {MONEY},                      -- reporting currency; NULL only when the ECB has no rate
+        impressions BIGINT NOT NULL,
+        clicks BIGINT NOT NULL,
+        conversions {MONEY},
+        platform_revenue {MONEY},
+        revenue {MONEY}
+    )""",
+    f"""CREATE TABLE IF NOT EXISTS marts.unmatched_revenue (
+        deal_id VARCHAR NOT NULL,
+        close_date DATE NOT NULL,
+        channel VARCHAR NOT NULL,
+        campaign_id VARCHAR NOT NULL,
+        amount_original {MONEY} NOT NULL,
+        currency VARCHAR NOT NULL,
+        amount {MONEY},
+        source_file VARCHAR NOT NULL
+    )""",
+    f"""CREATE TABLE IF NOT EXISTS marts.roi_local (
+        date DATE NOT NULL,
+        market VARCHAR NOT NULL,
+        channel VARCHAR NOT NULL,
+        spend {MONEY},
+        revenue {MONEY},
+        net_return {MONEY},
+        roi DECIMAL(18,6)
+    )""",
+    f"""CREATE TABLE IF NOT EXISTS marts.roi_global (
+        date DATE NOT NULL,
+        channel VARCHAR NOT NULL,
+        spend {MONEY},
+        revenue {MONEY},
+        net_return {MONEY},
+        roi DECIMAL(18,6)
+    )""",
+    """CREATE TABLE IF NOT EXISTS marts.local_vs_global (
+        month DATE NOT NULL,
+        channel VARCHAR NOT NULL,
+        local_roi DECIMAL(18,6),
+        global_roi DECIMAL(18,6),
+        local_ctr DECIMAL(18,6),
+        global_ctr DECIMAL(18,6),
+        ctr_uplift DECIMAL(18,6)
+    )""",
+]
+
+# DuckDB divides DECIMALs into DOUBLEs; these divide exactly in integer micro-units and round half away from zero.
+MACROS = [
+    # Exact value of a DECIMAL with at most six decimals, in millionths.
+    "CREATE OR REPLACE MACRO marts.to_micros(x) AS CAST(CAST(x AS DECIMAL(38,6)) * 1000000 AS HUGEINT)",
+    "CREATE OR REPLACE MACRO marts.from_micros(m) AS CAST(CAST(m AS DECIMAL(38,0)) * 0.000001 AS DECIMAL(18,6))",
+    """CREATE OR REPLACE MACRO marts.divide_round(numerator, denominator) AS
+        CASE WHEN denominator = 0 THEN NULL
+             ELSE sign(numerator) * sign(denominator)
+                  * ((2 * abs(numerator) + abs(denominator)) // (2 * abs(denominator))) END""",
+    # The one ROI-style ratio: numerator / denominator to six decimals, NULL when the denominator is 0 or NULL.
+    """CREATE OR REPLACE MACRO marts.ratio(numerator, denominator) AS
+        marts.from_micros(marts.divide_round(marts.to_micros(numerator) * 1000000, marts.to_micros(denominator)))""",
+    # The one FX rule: an amount in a currency quoted `rate_from` per euro, into one quoted `rate_to` per euro.
+    """CREATE OR REPLACE MACRO marts.convert_money(amount, rate_from, rate_to) AS
+        marts.from_micros(marts.divide_round(
+            marts.to_micros(amount) * marts.to_micros(rate_to), marts.to_micros(rate_from)))""",
+    # The one ROI definition. Global ROI = sum of local net returns / sum of spend; ROI ratios are never added.
+    "CREATE OR REPLACE MACRO marts.net_return(revenue, spend) AS revenue - spend",
+    "CREATE OR REPLACE MACRO marts.roi(net_return, spend) AS marts.ratio(net_return, spend)",
+]
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create whatever is missing; safe to call at the start of every step."""
+    for statement in DDL + MACROS:
+        con.execute(statement)

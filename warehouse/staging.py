@@ -1,0 +1,64 @@
+"""Resolve overlapping inputs into one row per key: the newest file wins.
+
+Exports overlap (a marketer downloads 1–15 September, then 10–30 September); for each day, account and campaign the
+rows of the file with the newest modification time are kept, so restated numbers replace old ones and loading the
+same files again changes nothing. Rows of one file with the same key (an ad-level export) are summed.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+
+from warehouse.database import transaction
+from warehouse.schema import AD_TABLES
+
+
+def _ad_rows_union() -> tuple[str, dict[str, str]]:
+    """All channels' raw export rows for the days $start..$end, with their channel."""
+    selects, params = [], {}
+    for number, (channel, table) in enumerate(AD_TABLES.items()):
+        selects.append(f"SELECT $channel_{number} AS channel, * FROM {table} WHERE date BETWEEN $start AND $end")
+        params[f"channel_{number}"] = channel
+    return " UNION ALL ".join(selects), params
+
+
+def build_stg_ad_performance(con: duckdb.DuckDBPyConnection, start: date, end: date) -> int:
+    """Replace the days start..end of staging.stg_ad_performance in one transaction; returns its row count there."""
+    union, params = _ad_rows_union()
+    days = {"start": start, "end": end}
+    with transaction(con):
+        con.execute("DELETE FROM staging.stg_ad_performance WHERE date BETWEEN $start AND $end", days)
+        con.execute(
+            f"""INSERT INTO staging.stg_ad_performance
+                WITH export_rows AS ({union}),
+                newest AS (
+                    SELECT date, channel, account_id, campaign_id,
+                           arg_max(source_file, (file_modified_at, source_file)) AS source_file
+                    FROM export_rows GROUP BY ALL)
+                SELECT date, channel, account_id, campaign_id,
+                       arg_max(campaign_name, line), arg_max(currency, line),
+                       sum(spend), sum(impressions), sum(clicks), sum(conversions), sum(platform_revenue),
+                       source_file
+                FROM export_rows JOIN newest USING (date, channel, account_id, campaign_id, source_file)
+                GROUP BY date, channel, account_id, campaign_id, source_file""",
+            params | days,
+        )
+    return con.execute(
+        "SELECT count(*) FROM staging.stg_ad_performance WHERE date BETWEEN $start AND $end", days
+    ).fetchone()[0]
+
+
+def build_stg_crm_revenue(con: duckdb.DuckDBPyConnection) -> int:
+    """Rebuild staging.stg_crm_revenue: one row per deal, from the newest file (then the last line) naming it."""
+    with transaction(con):
+        con.execute("DELETE FROM staging.stg_crm_revenue")
+        con.execute(
+            """INSERT INTO staging.stg_crm_revenue
+               SELECT deal_id, close_date, channel, campaign_id, amount, currency, source_file
+               FROM raw.crm_deals
+               QUALIFY row_number() OVER (
+                   PARTITION BY deal_id ORDER BY file_modified_at DESC, source_file DESC, line DESC) = 1"""
+        )
+    return con.execute("SELECT count(*) FROM staging.stg_crm_revenue").fetchone()[0]
