@@ -8,9 +8,9 @@ import sys
 from datetime import date, datetime, timezone
 
 import dagster as dg
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from pipelines.config import ConfigError, RoiConfig, load_config
+from pipelines.runs import materialize_days, run_problems
 from warehouse import report
 from warehouse.database import connect_read_only
 
@@ -53,17 +53,10 @@ def run(config: RoiConfig, start: date, end: date) -> int:
     if problem:
         print(f"roi: {problem}", file=sys.stderr)
         return EXIT_USAGE
-    from pipelines.definitions import JOB_NAME, build_defs
-
-    job = build_defs(config).resolve_job_def(JOB_NAME)
     # With DAGSTER_HOME set the run is recorded there and shows in the Dagster UI.
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
     with instance:
-        result = job.execute_in_process(
-            instance=instance,
-            raise_on_error=False,
-            tags={ASSET_PARTITION_RANGE_START_TAG: start.isoformat(), ASSET_PARTITION_RANGE_END_TAG: end.isoformat()},
-        )
+        result = materialize_days(config, start, end, instance)
         problems = run_problems(result)
     for line in problems:
         print(f"FAILED  {line}", file=sys.stderr)
@@ -73,21 +66,6 @@ def run(config: RoiConfig, start: date, end: date) -> int:
     print(f"roi run {start}..{end}: every asset loaded and every check passed; run {result.run_id}")
     print(f"warehouse: {config.warehouse}")
     return EXIT_OK
-
-
-def run_problems(result: dg.ExecuteInProcessResult) -> list[str]:
-    """Failed steps and failed asset checks, each as one line naming what failed and why."""
-    problems = []
-    for event in result.all_events:
-        if event.event_type == dg.DagsterEventType.STEP_FAILURE:
-            error = event.step_failure_data.error
-            message = error.message.strip() if error else "failed"
-            problems.append(f"step {event.step_key}: {message}")
-    for evaluation in result.get_asset_check_evaluations():
-        if not evaluation.passed:
-            key = evaluation.asset_key.to_user_string()
-            problems.append(f"check {key}:{evaluation.check_name}: {evaluation.description}")
-    return problems
 
 
 def _check_range(config: RoiConfig, start: date, end: date) -> str | None:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import warnings
 from datetime import date
 
 import dagster as dg
 
 from pipelines.config import RoiConfig
 
+# A range of days is one run: one DuckDB writer, one transaction per table, not one run per day.
 SINGLE_RUN = dg.BackfillPolicy.single_run()
+warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=dg.BetaWarning)
 
 
 def daily_partitions(config: RoiConfig) -> dg.DailyPartitionsDefinition:

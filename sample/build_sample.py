@@ -36,9 +36,6 @@ FX_START = date(2026, 7, 1)
 FX_END = date(2026, 10, 31)
 CENT = Decimal("0.01")
 
-DATA = HERE / "data"
-EXPORTS = DATA / "exports"
-FX_FILE = DATA / "fx" / "eurofxref-hist.csv"
 
 # Local CTR = 1.35 x global CTR, per channel (the article's "local pages perform 35% better").
 GLOBAL_CTR = {"linkedin": 0.0040, "twitter": 0.0085, "facebook": 0.0090, "youtube": 0.0040}
@@ -515,24 +512,28 @@ def approx_rollup(accounts, truth, deals, rates) -> dict:
 # ---------------------------------------------------------------------------------------------------------------------
 
 
-def main() -> None:
-    for folder in (EXPORTS, FX_FILE.parent):
+def build(out: Path = HERE) -> None:
+    """Write the sample (config, exports with their download times, rates, expected totals) into `out`."""
+    data = out / "data"
+    exports = data / "exports"
+    fx_file = data / "fx" / "eurofxref-hist.csv"
+    for folder in (exports, fx_file.parent):
         if folder.exists():
             shutil.rmtree(folder)
 
     rates = eg.synthetic_ecb_rates(FX_START, FX_END, Random(1999_01_04))
-    eg.write_ecb_history(FX_FILE, rates)
-    touch(FX_FILE, FX_DOWNLOAD)
+    eg.write_ecb_history(fx_file, rates)
+    touch(fx_file, FX_DOWNLOAD)
 
     files: dict[str, list[str]] = {}
     truth = all_base_rows(ACCOUNTS)
     for account in ACCOUNTS:
         rows = truth[account.key]
-        folder = EXPORTS / account.channel / account.account_id
+        folder = exports / account.channel / account.account_id
         files[account.key] = write_account(account, rows, folder, Random(seed_of("restate " + account.key)))
 
     first, second, replaced = make_deals(ACCOUNTS, truth, rates)
-    crm = EXPORTS / "crm"
+    crm = exports / "crm"
     eg.write_crm(crm / "deals_2026-09-20.csv", first)
     touch(crm / "deals_2026-09-20.csv", CRM_FIRST)
     eg.write_crm(crm / "deals_2026-10-02.csv", second)
@@ -540,12 +541,17 @@ def main() -> None:
     final = {d.deal_id: d for d in first}
     final.update({d.deal_id: d for d in second})
 
-    (HERE / "roi.toml").write_text(toml_text(ACCOUNTS), encoding="utf-8")
+    (out / "roi.toml").write_text(toml_text(ACCOUNTS), encoding="utf-8")
     result = expected(ACCOUNTS, truth, files, list(final.values()), replaced, rates)
-    (HERE / "expected.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (out / "expected.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
-    for path in sorted(DATA.rglob("*.csv")):
-        print(path.relative_to(HERE))
+
+def main() -> None:
+    # Git keeps no modification times, and "the newest download wins": rebuilding restores them.
+    out = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else HERE
+    build(out)
+    for path in sorted((out / "data").rglob("*.csv")):
+        print(path.relative_to(out))
     print("roi.toml\nexpected.json")
 
 

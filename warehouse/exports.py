@@ -7,6 +7,7 @@ were. Unchanged files (same size and modification time) are not read again.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -190,11 +191,55 @@ def _read_cells(con: duckdb.DuckDBPyConnection, layout: ExportLayout) -> None:
             [str(layout.path), layout.encoding, layout.delimiter, layout.header_line, names],
         )
     except duckdb.Error as error:
-        raise ExportError(layout.path, f"not readable as {layout.format.name} CSV: {_first_line(error)}") from error
+        raise _csv_error(layout, error) from error
 
 
-def _first_line(error: Exception) -> str:
-    return str(error).strip().splitlines()[0]
+def _line_numbers(con: duckdb.DuckDBPyConnection, layout: ExportLayout) -> tuple[str, str]:
+    """SQL for each row's line in the file, and the join it needs.
+
+    DuckDB's reader drops blank lines, so rows are numbered from the header down unless the file has blank lines
+    after the header; only then is it read a second time, line by line, to number its rows exactly.
+    """
+    rows = con.execute("SELECT count(*) FROM export_cells").fetchone()[0]
+    if layout.header_line + rows == count_lines(layout.path, layout.encoding):
+        return f"{layout.header_line + 1} + c.rowid", ""
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE export_lines AS
+           SELECT * FROM read_csv(?, encoding = ?, delim = '\x01', quote = '', escape = '', header = false,
+                                  auto_detect = false, columns = {'text': 'VARCHAR'})""",
+        [str(layout.path), layout.encoding],
+    )
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE export_line_numbers AS
+           SELECT row_number() OVER (ORDER BY rowid) - 1 AS row_index, rowid + 1 AS line
+           FROM export_lines WHERE rowid + 1 > ? AND text IS NOT NULL""",
+        [layout.header_line],
+    )
+    return "n.line", "LEFT JOIN export_line_numbers n ON n.row_index = c.rowid"
+
+
+def count_lines(path: Path, encoding: str) -> int:
+    """Lines in a file, counted at C speed without decoding it."""
+    newline = b"\n\x00" if encoding == "utf-16" else b"\n"
+    count, last = 0, b""
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 22):
+            count += (last[-1:] + chunk).count(newline) if encoding == "utf-16" else chunk.count(newline)
+            last = chunk
+    return count + (0 if last.endswith(newline) else 1)
+
+
+def _csv_error(layout: ExportLayout, error: duckdb.Error) -> ExportError:
+    """DuckDB's reader error, said in the file's terms (its line numbers count from the top of the file)."""
+    text = str(error)
+    line = re.search(r"CSV Error on Line: (\d+)", text)
+    columns = re.search(r"Expected Number of Columns: (\d+) Found: (\d+)", text)
+    if columns:
+        reason = (f"{columns.group(2)} cells where the header has {columns.group(1)} "
+                  "(a separator inside an unquoted value?)")
+    else:
+        reason = f"not readable as {layout.format.name} CSV: {text.strip().splitlines()[0]}"
+    return ExportError(layout.path, reason, line=int(line.group(1)) if line else None)
 
 
 def _cell(layout: ExportLayout, name: str) -> str:
@@ -225,6 +270,7 @@ def _type_cells(con: duckdb.DuckDBPyConnection, layout: ExportLayout) -> None:
                 ELSE regexp_replace(trim(cell), '[\\s\\pZ'',]', '', 'g') END"""
     )
     export_format = layout.format
+    line, line_join = _line_numbers(con, layout)
     first_cell = "trim(coalesce(c0, ''))"
     summary = " OR ".join(f"starts_with({first_cell}, '{prefix}')" for prefix in _sql_literals(export_format.summary_prefixes))
     all_empty = " AND ".join(f"coalesce(trim(c{index}), '') = ''" for index in range(layout.column_count))
@@ -245,8 +291,8 @@ def _type_cells(con: duckdb.DuckDBPyConnection, layout: ExportLayout) -> None:
             params[f"keep_{name}"] = sorted(values)
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE export_rows AS
-            SELECT rowid AS row_index, NOT ({not_data}) AND {keep} AS is_data, {', '.join(typed)}
-            FROM export_cells""",
+            SELECT c.rowid AS row_index, {line} AS line, NOT ({not_data}) AND {keep} AS is_data, {', '.join(typed)}
+            FROM export_cells c {line_join}""",
         {key: value for key, value in params.items() if f"${key}" in (not_data + keep + " ".join(typed))},
     )
 
@@ -298,7 +344,7 @@ def _check_cells(
         raise ExportError(layout.path, "the file has no currency column", layout.header_line)
     if not problems:
         return
-    firsts = ", ".join(f"min(row_index) FILTER (WHERE {condition})" for condition, _, _ in problems)
+    firsts = ", ".join(f"min(line) FILTER (WHERE {condition})" for condition, _, _ in problems)
     sql = f"SELECT {firsts} FROM export_rows WHERE is_data"
     params = {"empty": EMPTY_MARKERS, "currencies": list(currencies)}
     params.update({f"allowed_{name}": list(values) for name, values in layout.format.allowed_values.items()})
@@ -306,17 +352,17 @@ def _check_cells(
     hits = [(row, problem) for row, problem in zip(found, problems) if row is not None]
     if not hits:
         return
-    row_index, (_, name, template) = min(hits, key=lambda hit: hit[0])
-    value = con.execute(f"SELECT {name}__text FROM export_rows WHERE row_index = ?", [row_index]).fetchone()[0]
+    line, (_, name, template) = min(hits, key=lambda hit: hit[0])
+    value = con.execute(f"SELECT {name}__text FROM export_rows WHERE line = ?", [line]).fetchone()[0]
     message = template.format(value=(value or "").strip(), what=layout.column_label(name))
-    raise ExportError(layout.path, message, line=layout.header_line + 1 + row_index, column=layout.column_label(name))
+    raise ExportError(layout.path, message, line=line, column=layout.column_label(name))
 
 
 def _target_projection(
     layout: ExportLayout, row_fields: dict[str, str], export: ExportFile, account_currency: str | None
 ) -> tuple[list[str], list[str], list[object]]:
     columns = ["source_file", "file_modified_at", "line"]
-    values = ["?", "?", f"{layout.header_line + 1} + row_index"]
+    values = ["?", "?", "line"]
     params: list[object] = [export.relative, export.modified_at]
     if export.account_id is not None:
         columns.append("account_id")

@@ -1,0 +1,39 @@
+"""Running the pipeline for a range of days, in this process, as `roi run` and the tests do."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import dagster as dg
+from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+from pipelines.config import RoiConfig
+from pipelines.definitions import JOB_NAME, build_defs
+
+
+def materialize_days(
+    config: RoiConfig, start: date, end: date, instance: dg.DagsterInstance, log_level: str = "WARNING"
+) -> dg.ExecuteInProcessResult:
+    """One run over the daily partitions start..end (inclusive), every asset and check."""
+    job = build_defs(config).resolve_job_def(JOB_NAME)
+    return job.execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
+        tags={ASSET_PARTITION_RANGE_START_TAG: start.isoformat(), ASSET_PARTITION_RANGE_END_TAG: end.isoformat()},
+    )
+
+
+def run_problems(result: dg.ExecuteInProcessResult) -> list[str]:
+    """Failed steps and failed asset checks, each as one line naming what failed and why."""
+    problems = []
+    for event in result.all_events:
+        if event.event_type == dg.DagsterEventType.STEP_FAILURE:
+            error = event.step_failure_data.error
+            cause = error.cause if error and error.cause else error
+            problems.append(f"step {event.step_key}: {cause.message.strip() if cause else 'failed'}")
+    for evaluation in result.get_asset_check_evaluations():
+        if not evaluation.passed:
+            key = evaluation.asset_key.to_user_string()
+            problems.append(f"check {key}:{evaluation.check_name}: {evaluation.description}")
+    return problems

@@ -1,0 +1,118 @@
+"""Shared fixtures: a fresh copy of the bundled sample, real DuckDB files, real Dagster runs."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+import pytest
+
+from connectors.channels import EXPORT_FORMATS
+from connectors.crm.export import CRM_EXPORT
+from connectors.ecb.reference_rates import detect_rates_layout
+from pipelines.config import RoiConfig, load_config
+from pipelines.runs import materialize_days, run_problems
+from warehouse.exports import SyncReport, find_export_files, sync_exports
+from warehouse.fx import load_fx_rates
+from warehouse.schema import AD_TABLES, ensure_schema
+
+REPO = Path(__file__).resolve().parent.parent
+SEPTEMBER = (date(2026, 9, 1), date(2026, 9, 30))
+
+
+def _build_sample_module():
+    spec = importlib.util.spec_from_file_location("build_sample", REPO / "sample" / "build_sample.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """The bundled sample written afresh into a temp folder, with its files' download times."""
+    _build_sample_module().build(tmp_path / "sample")
+    return tmp_path / "sample"
+
+
+@pytest.fixture
+def expected(sample: Path) -> dict:
+    return json.loads((sample / "expected.json").read_text(encoding="utf-8"))
+
+
+@dataclass
+class PipelineRun:
+    result: dg.ExecuteInProcessResult
+    problems: list[str]
+    config: RoiConfig
+
+    def query(self, sql: str, params=None) -> list[tuple]:
+        with duckdb.connect(str(self.config.warehouse), read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+
+def run_pipeline(config_path: Path, start: date = SEPTEMBER[0], end: date = SEPTEMBER[1]) -> PipelineRun:
+    config = load_config(config_path)
+    with dg.DagsterInstance.ephemeral() as instance:
+        result = materialize_days(config, start, end, instance)
+        return PipelineRun(result, run_problems(result), config)
+
+
+def touch(path: Path, moment: datetime) -> None:
+    stamp = moment.replace(tzinfo=timezone.utc).timestamp()
+    os.utime(path, (stamp, stamp))
+
+
+# --- Loading single export files, for the parser tests -------------------------------------------------------------
+
+ECB_HEADER = "Date,USD,JPY,BGN,CZK,DKK,GBP,HUF,PLN,RON,SEK,CHF,"
+
+
+@dataclass
+class LoadedExport:
+    report: SyncReport
+    rows: list[dict]
+
+
+def load_export(
+    tmp_path: Path, channel: str, filename: str, content: bytes, account_currency: str = "EUR", account_id: str = "123"
+) -> LoadedExport:
+    """Write one export file as a marketer would drop it, load it into a real DuckDB file, return its raw rows."""
+    exports = tmp_path / "exports"
+    folder = exports / channel / account_id if channel != "crm" else exports / "crm"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / filename).write_bytes(content)
+    rates = tmp_path / "eurofxref-hist.csv"
+    rates.write_text(
+        ECB_HEADER + "\n2026-09-01,1.1650,172.45,N/A,24.512,7.4630,0.86230,395.10,4.2630,5.0765,11.0450,0.9350,\n",
+        encoding="utf-8",
+    )
+    with duckdb.connect(str(tmp_path / "parse.duckdb")) as con:
+        ensure_schema(con)
+        load_fx_rates(con, detect_rates_layout(rates))
+        if channel == "crm":
+            files, misplaced = find_export_files(exports, "crm", per_account=False)
+            report = sync_exports(con, files, misplaced, "crm", "raw.crm_deals", CRM_EXPORT, None)
+            table = "raw.crm_deals"
+        else:
+            files, misplaced = find_export_files(exports, channel, per_account=True)
+            table = AD_TABLES[channel]
+            report = sync_exports(
+                con, files, misplaced, channel, table, EXPORT_FORMATS[channel], {account_id: account_currency}
+            )
+        cursor = con.execute(f"SELECT * FROM {table} ORDER BY source_file, line")
+        names = [column[0] for column in cursor.description]
+        rows = [dict(zip(names, row)) for row in cursor.fetchall()]
+    return LoadedExport(report, rows)
+
+
+def utf16(text: str) -> bytes:
+    """UTF-16 LE with a byte-order mark and CRLF line ends, as LinkedIn and Google Ads' "Excel .csv" write."""
+    return b"\xff\xfe" + text.replace("\n", "\r\n").encode("utf-16-le")

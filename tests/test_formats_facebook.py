@@ -1,0 +1,87 @@
+"""Meta Ads Manager exports with a daily breakdown: English UTF-8 with a BOM, French with semicolons."""
+
+from datetime import date
+from decimal import Decimal
+
+from tests.conftest import load_export
+
+BOM = b"\xef\xbb\xbf"
+
+ENGLISH = """Reporting starts,Reporting ends,Campaign name,Campaign ID,Campaign delivery,Result indicator,Amount spent (USD),Impressions,Clicks (all),Link clicks,Results,Cost per result,Purchases conversion value
+2026-09-01,2026-09-01,US – Lookalike purchasers,120210000000000001,active,actions:offsite_conversion.fb_pixel_purchase,153.42,20881,612,418,7,21.917143,1250.80
+2026-09-02,2026-09-02,US – Lookalike purchasers,120210000000000001,active,actions:offsite_conversion.fb_pixel_purchase,149.07,19930,577,401,,,
+2026-09-01,2026-09-01,US – Retargeting,120210000000000002,inactive,,,,,,,,
+"""
+
+
+def _rows(loaded):
+    return [
+        (row["line"], row["date"], row["campaign_id"], row["campaign_name"], row["currency"], row["spend"],
+         row["impressions"], row["clicks"], row["conversions"], row["platform_revenue"])
+        for row in loaded.rows
+    ]
+
+
+def test_english_export_with_bom_reads_currency_from_header_and_meta_columns(tmp_path):
+    loaded = load_export(tmp_path, "facebook", "Acme-Campaigns-Sep-1-2026-Sep-2-2026.csv",
+                         BOM + ENGLISH.encode("utf-8"), account_currency="EUR")
+    assert loaded.report.rejected == {}
+    # Currency from `Amount spent (USD)`, not the account's EUR; clicks from `Link clicks`, not `Clicks (all)`;
+    # conversions from `Results`; revenue from `Purchases conversion value`; blank measures are 0, blank results NULL.
+    assert _rows(loaded) == [
+        (2, date(2026, 9, 1), "120210000000000001", "US – Lookalike purchasers", "USD",
+         Decimal("153.42"), 20881, 418, Decimal("7"), Decimal("1250.80")),
+        (3, date(2026, 9, 2), "120210000000000001", "US – Lookalike purchasers", "USD",
+         Decimal("149.07"), 19930, 401, None, None),
+        (4, date(2026, 9, 1), "120210000000000002", "US – Retargeting", "USD", Decimal("0"), 0, 0, None, None),
+    ]
+
+
+FRENCH = (
+    "Début des rapports;Fin des rapports;Nom de la campagne;Identifiant de la campagne;Montant dépensé (EUR);"
+    "Impressions;Clics sur un lien;Résultats;Valeur de conversion des achats\n"
+    "2026-09-01;2026-09-01;FR – Salon Paris, décideurs;120210000000000101;1\u202f234,56;12\u00a0345;1\u00a0018;14;"
+    "3\u202f480,00\n"
+    "2026-09-02;2026-09-02;FR – Salon Paris, décideurs;120210000000000101;987,6;9\u202f870;802;;\n"
+)
+
+
+def test_french_export_semicolons_decimal_commas_and_unicode_thousand_spaces(tmp_path):
+    loaded = load_export(tmp_path, "facebook", "Acme-Campagnes-1-sept-2026.csv",
+                         BOM + FRENCH.encode("utf-8"), account_currency="EUR")
+    assert loaded.report.rejected == {}
+    assert _rows(loaded) == [
+        (2, date(2026, 9, 1), "120210000000000101", "FR – Salon Paris, décideurs", "EUR",
+         Decimal("1234.56"), 12345, 1018, Decimal("14"), Decimal("3480.00")),
+        (3, date(2026, 9, 2), "120210000000000101", "FR – Salon Paris, décideurs", "EUR",
+         Decimal("987.6"), 9870, 802, None, None),
+    ]
+
+
+def test_export_without_daily_breakdown_is_rejected_with_the_reason_and_line(tmp_path):
+    content = """Reporting starts,Reporting ends,Campaign name,Campaign ID,Amount spent (EUR),Impressions,Link clicks,Results,Purchases conversion value
+2026-09-01,2026-09-01,DE – Messe Leads,120210000000000201,88.10,10210,150,3,0
+2026-09-01,2026-09-30,DE – Messe Leads,120210000000000201,2410.75,301554,4402,81,0
+"""
+    loaded = load_export(tmp_path, "facebook", "monthly.csv", BOM + content.encode("utf-8"))
+    assert loaded.rows == []
+    message = loaded.report.rejected["facebook/123/monthly.csv"]
+    assert message.startswith("facebook/123/monthly.csv, line 3, column 'Reporting ends': row covers several days")
+    assert "no daily breakdown" in message
+
+
+def test_summary_row_without_campaign_name_and_id_is_skipped(tmp_path):
+    content = """Reporting starts,Reporting ends,Campaign name,Campaign ID,Amount spent (EUR),Impressions,Link clicks,Results,Purchases conversion value
+2026-09-01,2026-09-30,,,318.55,40112,633,12,980.00
+2026-09-01,2026-09-01,ES – Feria Madrid,120210000000000301,160.30,20050,320,6,490.00
+2026-09-02,2026-09-02,ES – Feria Madrid,120210000000000301,158.25,20062,313,6,490.00
+"""
+    loaded = load_export(tmp_path, "facebook", "madrid.csv", BOM + content.encode("utf-8"))
+    assert loaded.report.rejected == {}
+    assert loaded.report.rows_loaded == 2
+    assert _rows(loaded) == [
+        (3, date(2026, 9, 1), "120210000000000301", "ES – Feria Madrid", "EUR",
+         Decimal("160.30"), 20050, 320, Decimal("6"), Decimal("490.00")),
+        (4, date(2026, 9, 2), "120210000000000301", "ES – Feria Madrid", "EUR",
+         Decimal("158.25"), 20062, 313, Decimal("6"), Decimal("490.00")),
+    ]
