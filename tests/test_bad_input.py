@@ -1,0 +1,133 @@
+"""Bad input: a clear error naming file, line and column; the bad file rejected whole; good data still flows."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from tests.conftest import run_pipeline, touch
+
+LINKEDIN_FR = ("linkedin", "508765432")
+
+
+def account_folder(sample, channel, account_id):
+    return sample / "data" / "exports" / channel / account_id
+
+
+def rows_of(run, channel, account_id):
+    return run.query(
+        f"SELECT count(*), sum(spend) FROM raw.{channel}_ads WHERE account_id = ?", [account_id]
+    )[0]
+
+
+def break_a_number(path, find: str, replace: str, encoding: str) -> None:
+    text = path.read_bytes().decode(encoding)
+    assert find in text
+    path.write_bytes(text.replace(find, replace, 1).encode(encoding))
+
+
+def test_a_broken_file_is_rejected_whole_and_its_previous_rows_stay(sample, expected):
+    first = run_pipeline(sample / "roi.toml")
+    assert first.problems == []
+    before = rows_of(first, "youtube", "7712345678")
+    report = account_folder(sample, "youtube", "7712345678") / "Campaign_report_2026-10-01.csv"
+    lines = report.read_bytes().decode("utf-8").split("\r\n")
+    assert lines[2].startswith("Day,") and ',EUR,"' in lines[3]
+    lines[3] = lines[3].replace(',EUR,"', ',EUR,"1O', 1)  # a letter O typed for a zero in Impr.
+    report.write_text("\r\n".join(lines), encoding="utf-8", newline="")
+    touch(report, datetime(2026, 10, 3, 9, 0))
+
+    second = run_pipeline(sample / "roi.toml")
+    assert not second.result.success or second.problems
+    assert any(
+        "youtube/7712345678/Campaign_report_2026-10-01.csv, line 4, column 'Impr.': cannot read" in problem
+        for problem in second.problems
+    ), second.problems
+    assert rows_of(second, "youtube", "7712345678") == before  # nothing lost
+    # Every other account still loads and adds up.
+    for key, account in expected["accounts"].items():
+        channel, account_id = key.split("/")
+        spend = second.query(
+            "SELECT sum(spend_original) FROM marts.campaign_daily WHERE channel = ? AND account_id = ?",
+            [channel, account_id],
+        )[0][0]
+        assert spend == Decimal(account["spend"]), key
+
+
+def test_a_broken_new_file_loads_nothing_of_itself(sample):
+    folder = account_folder(sample, *LINKEDIN_FR)
+    good = next(folder.glob("*2026-10-01.csv"))
+    text = good.read_bytes().decode("utf-16")
+    lines = text.split("\r\n")
+    header_at = next(i for i, line in enumerate(lines) if line.startswith("Start Date"))
+    lines[header_at + 3] = lines[header_at + 3].replace("/2026", "/20x6", 1)
+    broken = folder / "campaign_performance_report_2026-10-09.csv"
+    broken.write_bytes("\r\n".join(lines).encode("utf-16"))
+    touch(broken, datetime(2026, 10, 9, 9, 0))
+
+    run = run_pipeline(sample / "roi.toml")
+    assert any(
+        f"linkedin/508765432/campaign_performance_report_2026-10-09.csv, line {header_at + 4}, "
+        "column 'Start Date (in UTC)': cannot read" in problem
+        for problem in run.problems
+    ), run.problems
+    assert run.query(
+        "SELECT count(*) FROM raw.linkedin_ads WHERE source_file LIKE '%2026-10-09.csv'"
+    ) == [(0,)]
+    assert run.query(
+        "SELECT status FROM raw.export_files WHERE path LIKE '%2026-10-09.csv'"
+    ) == [("rejected",)]
+
+
+def test_an_unknown_currency_rejects_the_file(sample):
+    report = account_folder(sample, "youtube", "7798765432") / "Campaign_report_2026-10-01.csv"
+    break_a_number(report, "\tUSD\t", "\tXYZ\t", "utf-16")
+    run = run_pipeline(sample / "roi.toml")
+    assert any(
+        "youtube/7798765432/Campaign_report_2026-10-01.csv, line 4, column 'Currency code': unknown currency 'XYZ'"
+        in problem for problem in run.problems
+    ), run.problems
+    assert run.query("SELECT count(*) FROM raw.youtube_ads WHERE account_id = '7798765432'") == [(0,)]
+    assert run.query("SELECT count(*) FROM marts.campaign_daily WHERE currency = 'XYZ'") == [(0,)]
+
+
+def test_revenue_for_an_unknown_campaign_is_kept_and_flagged(sample):
+    crm = sample / "data" / "exports" / "crm" / "deals_2026-10-15.csv"
+    crm.write_text(
+        "deal_id,close_date,channel,campaign_id,amount,currency\nD-999,2026-09-12,linkedin,999999,1500.00,EUR\n",
+        encoding="utf-8",
+    )
+    touch(crm, datetime(2026, 10, 15, 9, 0))
+    run = run_pipeline(sample / "roi.toml")
+    assert run.query(
+        "SELECT deal_id, close_date, amount_original, amount FROM marts.unmatched_revenue"
+    ) == [("D-999", date(2026, 9, 12), Decimal("1500.00"), Decimal("1500.00"))]
+    assert [p for p in run.problems if "revenue_matched" in p] == [
+        "check marts/unmatched_revenue:revenue_matched: 1 deal(s) name a campaign no export knows "
+        "(see marts.unmatched_revenue): deal D-999 (linkedin campaign 999999, 1500.000000 EUR, "
+        "crm/deals_2026-10-15.csv)"
+    ]
+    assert run.query("SELECT count(*) FROM marts.campaign_daily WHERE campaign_id = '999999'") == [(0,)]
+
+
+def test_a_deleted_export_takes_its_rows_with_it(sample):
+    first = run_pipeline(sample / "roi.toml")
+    assert rows_of(first, "twitter", "18ce54d4x5t")[0] > 0
+    for path in account_folder(sample, "twitter", "18ce54d4x5t").glob("*.csv"):
+        path.unlink()
+    second = run_pipeline(sample / "roi.toml")
+    assert rows_of(second, "twitter", "18ce54d4x5t") == (0, None)
+    assert second.query(
+        "SELECT count(*) FROM marts.campaign_daily WHERE account_id = '18ce54d4x5t' AND spend_original > 0"
+    ) == [(0,)]
+
+
+def test_a_bad_rates_file_keeps_the_previous_rates(sample):
+    first = run_pipeline(sample / "roi.toml")
+    rates = sample / "data" / "fx" / "eurofxref-hist.csv"
+    text = rates.read_text(encoding="utf-8").splitlines()
+    text[3] = text[3].replace(",", ",abc", 1).replace(",abc", ",", 1).replace(text[3].split(",")[1], "1.1x6", 1)
+    rates.write_text("\n".join(text) + "\n", encoding="utf-8")
+    second = run_pipeline(sample / "roi.toml")
+    assert any("eurofxref-hist.csv, line 4, column 'USD': cannot read '1.1x6' as a rate" in p for p in second.problems), second.problems
+    assert second.query("SELECT count(*) FROM raw.fx_rates") == first.query("SELECT count(*) FROM raw.fx_rates")

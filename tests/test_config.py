@@ -1,0 +1,83 @@
+"""The TOML config: every mistake is a clear error naming file and key, before anything runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipelines.config import ConfigError, load_config
+
+GOOD = """
+reporting_currency = "EUR"
+warehouse = "data/roi.duckdb"
+exports_dir = "data/exports"
+fx_rates = "data/fx/eurofxref-hist.csv"
+revenue_source = "crm"
+
+[[accounts]]
+channel = "linkedin"
+account_id = "508765432"
+market = "FR"
+scope = "local"
+currency = "EUR"
+"""
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "data" / "exports").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "data" / "fx").mkdir(parents=True, exist_ok=True)
+    (tmp_path / "data" / "fx" / "eurofxref-hist.csv").write_text("Date,USD,\n2026-09-01,1.165,\n")
+    path = tmp_path / "roi.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_paths_are_relative_to_the_config_folder(tmp_path):
+    config = load_config(write(tmp_path, GOOD))
+    assert config.warehouse == tmp_path / "data" / "roi.duckdb"
+    assert config.exports_dir == tmp_path / "data" / "exports"
+    assert config.accounts[0].market == "FR" and config.accounts[0].scope == "local"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("", 'colour = "blue"\n'), "unknown key 'colour'"),
+        (('channel = "linkedin"', 'channel = "tiktok"'), "accounts[1].channel: unknown channel 'tiktok'"),
+        (('scope = "local"', 'scope = "regional"'), "accounts[1].scope: unknown scope 'regional'"),
+        (('scope = "local"\ncurrency = "EUR"', 'scope = "local"\ncurrency = "euro"'),
+         "accounts[1].currency: 'euro' is not an ISO 4217"),
+        (('market = "FR"\n', 'market = "FR"\nbudget = 3\n'), "accounts[1]: unknown key 'budget'"),
+        (('fx_rates = "data/fx/eurofxref-hist.csv"', 'fx_rates = "data/fx/missing.csv"'), "fx_rates: file"),
+        (('exports_dir = "data/exports"', 'exports_dir = "nowhere"'), "exports_dir: folder"),
+        (('revenue_source = "crm"', 'revenue_source = "gut feel"'), "revenue_source: unknown value 'gut feel'"),
+        (('reporting_currency = "EUR"\n', ""), "missing key 'reporting_currency'"),
+    ],
+)
+def test_mistakes_are_named(tmp_path, change, message):
+    old, new = change
+    text = (new + GOOD) if old == "" else GOOD.replace(old, new)
+    with pytest.raises(ConfigError) as error:
+        load_config(write(tmp_path, text))
+    assert message in str(error.value)
+    assert str(tmp_path / "roi.toml") in str(error.value)
+
+
+def test_duplicate_account_is_an_error(tmp_path):
+    duplicated = GOOD + GOOD[GOOD.index("[[accounts]]"):]
+    with pytest.raises(ConfigError) as error:
+        load_config(write(tmp_path, duplicated))
+    assert "accounts[2]: duplicate account linkedin 508765432 (already accounts[1])" in str(error.value)
+
+
+def test_missing_config_file_names_the_variable(tmp_path):
+    with pytest.raises(ConfigError) as error:
+        load_config(tmp_path / "nope.toml")
+    assert "ROI_CONFIG" in str(error.value)
+
+
+def test_invalid_toml(tmp_path):
+    with pytest.raises(ConfigError) as error:
+        load_config(write(tmp_path, GOOD + "\n[[accounts]\n"))
+    assert "not valid TOML" in str(error.value)

@@ -1,0 +1,59 @@
+"""The two money rules, in DuckDB: exact currency conversion and exact ratios, against Python's Decimal."""
+
+from __future__ import annotations
+
+import random
+from decimal import ROUND_HALF_UP, Decimal
+
+import duckdb
+import pytest
+
+from warehouse.schema import ensure_schema
+
+MICRO = Decimal("0.000001")
+
+
+@pytest.fixture
+def con(tmp_path):
+    with duckdb.connect(str(tmp_path / "money.duckdb")) as con:
+        ensure_schema(con)
+        yield con
+
+
+def test_convert_money_is_exact_with_half_away_from_zero_rounding(con):
+    rng = random.Random(7)
+    cases = []
+    for _ in range(500):
+        amount = Decimal(rng.randint(-10**11, 10**11)) / 10**rng.choice([2, 3, 6])
+        rate_from = Decimal(rng.randint(1, 10**9)) / 10**rng.choice([4, 5])
+        rate_to = Decimal(rng.randint(1, 10**9)) / 10**rng.choice([4, 5])
+        cases.append((amount, rate_from, rate_to))
+    con.execute("CREATE TABLE cases (amount DECIMAL(18,6), rate_from DECIMAL(18,6), rate_to DECIMAL(18,6))")
+    con.executemany("INSERT INTO cases VALUES (?, ?, ?)", cases)
+    converted = con.execute(
+        "SELECT amount, rate_from, rate_to, marts.convert_money(amount, rate_from, rate_to) FROM cases"
+    ).fetchall()
+    for amount, rate_from, rate_to, result in converted:
+        exact = amount * rate_to / rate_from
+        assert result == exact.quantize(MICRO, rounding=ROUND_HALF_UP), (amount, rate_from, rate_to)
+
+
+def test_convert_money_types_stay_decimal(con):
+    assert con.execute("SELECT typeof(marts.convert_money(1.5, 1.165, 1))").fetchone()[0] == "DECIMAL(18,6)"
+
+
+@pytest.mark.parametrize(
+    ("net_return", "spend", "roi"),
+    [("1", "3", "0.333333"), ("-2", "3", "-0.666667"), ("5", "0", None), ("0.0000005", "1", "0.000001")],
+)
+def test_roi_is_net_return_over_spend_and_null_without_spend(con, net_return, spend, roi):
+    value = con.execute("SELECT marts.roi(?::DECIMAL(18,6), ?::DECIMAL(18,6))", [net_return, spend]).fetchone()[0]
+    assert value == (Decimal(roi) if roi else None)
+
+
+def test_global_roi_is_the_spend_weighted_mean_not_the_sum_of_local_rois(con):
+    # Two markets: FR spends 100 and returns +50 (ROI 0.5), GLOBAL spends 300 and returns -30 (ROI -0.1).
+    global_roi = con.execute("SELECT marts.roi(50 + -30, 100 + 300)").fetchone()[0]
+    assert global_roi == Decimal("0.05")
+    assert global_roi == (Decimal("0.5") * 100 + Decimal("-0.1") * 300) / 400
+    assert global_roi != Decimal("0.5") + Decimal("-0.1")
