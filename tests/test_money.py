@@ -10,7 +10,7 @@ import pytest
 
 from warehouse.schema import ensure_schema
 
-MICRO = Decimal("0.000001")
+CENT = Decimal("0.01")
 
 
 @pytest.fixture
@@ -20,7 +20,7 @@ def con(tmp_path):
         yield con
 
 
-def test_convert_money_is_exact_with_half_away_from_zero_rounding(con):
+def test_convert_money_is_exact_to_the_cent_with_half_away_from_zero_rounding(con):
     rng = random.Random(7)
     cases = []
     for _ in range(500):
@@ -35,11 +35,11 @@ def test_convert_money_is_exact_with_half_away_from_zero_rounding(con):
     ).fetchall()
     for amount, rate_from, rate_to, result in converted:
         exact = amount * rate_to / rate_from
-        assert result == exact.quantize(MICRO, rounding=ROUND_HALF_UP), (amount, rate_from, rate_to)
+        assert result == exact.quantize(CENT, rounding=ROUND_HALF_UP), (amount, rate_from, rate_to)
 
 
 def test_convert_money_types_stay_decimal(con):
-    assert con.execute("SELECT typeof(marts.convert_money(1.5, 1.165, 1))").fetchone()[0] == "DECIMAL(18,6)"
+    assert con.execute("SELECT typeof(marts.convert_money(1.5, 1.165, 1))").fetchone()[0] == "DECIMAL(18,2)"
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,7 @@ import pytest
 from tests.conftest import SEPTEMBER, run_pipeline, touch
 
 MICRO = Decimal("0.000001")
+CENT = Decimal("0.01")
 
 
 def ecb_rates(path: Path) -> dict[str, list[tuple[date, Decimal]]]:
@@ -40,7 +41,7 @@ def rate_on(rates, currency: str, day: date) -> Decimal:
 
 
 def to_eur(rates, amount: Decimal, currency: str, day: date) -> Decimal:
-    return (amount / rate_on(rates, currency, day)).quantize(MICRO, rounding=ROUND_HALF_UP)
+    return (amount / rate_on(rates, currency, day)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def final_deals(crm_folder: Path) -> dict[str, dict]:

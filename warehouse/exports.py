@@ -8,7 +8,7 @@ were. Unchanged files (same size and modification time) are not read again.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -263,43 +263,49 @@ def _parse_expression(layout: ExportLayout, name: str) -> str:
 
 
 def _type_cells(con: duckdb.DuckDBPyConnection, layout: ExportLayout) -> None:
+    """export_rows: each row's line, whether it is data, and every field typed next to its text."""
     con.execute(
         """CREATE OR REPLACE TEMP MACRO export_number(cell, decimal_separator) AS
            CASE WHEN decimal_separator = ','
                 THEN replace(regexp_replace(trim(cell), '[\\s\\pZ''.]', '', 'g'), ',', '.')
                 ELSE regexp_replace(trim(cell), '[\\s\\pZ'',]', '', 'g') END"""
     )
-    export_format = layout.format
     line, line_join = _line_numbers(con, layout)
-    first_cell = "trim(coalesce(c0, ''))"
-    summary = " OR ".join(f"starts_with({first_cell}, '{prefix}')" for prefix in _sql_literals(export_format.summary_prefixes))
-    all_empty = " AND ".join(f"coalesce(trim(c{index}), '') = ''" for index in range(layout.column_count))
-    not_data = f"({all_empty})" + (f" OR {summary}" if summary else "")
+    is_data, params = _data_row_condition(layout)
+    typed = ", ".join(
+        f"{_parse_expression(layout, name)} AS {name}, {_cell(layout, name)} AS {name}__text" for name in layout.columns
+    )
+    params |= {"date_formats": list(layout.language.date_formats), "decimal_separator": layout.language.decimal_separator}
+    sql = f"""CREATE OR REPLACE TEMP TABLE export_rows AS
+              SELECT c.rowid AS row_index, {line} AS line, {is_data} AS is_data, {typed}
+              FROM export_cells c {line_join}"""
+    con.execute(sql, _bind(sql, params))
+
+
+def _data_row_condition(layout: ExportLayout) -> tuple[str, dict[str, object]]:
+    """Blank rows, totals and summary rows are not data; nor, where a format keeps only some rows, the others."""
+    blank = " AND ".join(f"coalesce(trim(c{index}), '') = ''" for index in range(layout.column_count))
+    not_data = [blank]
+    params: dict[str, object] = {}
+    if layout.format.summary_prefixes:
+        not_data.append("list_bool_or([starts_with(trim(coalesce(c0, '')), p) FOR p IN $summary_prefixes])")
+        params["summary_prefixes"] = list(layout.format.summary_prefixes)
     if {"campaign_id", "campaign_name"} <= set(layout.columns):
         # Meta's optional summary row has no campaign at all.
-        not_data += f" OR (coalesce(trim({_cell(layout, 'campaign_id')}), '') = '' AND coalesce(trim({_cell(layout, 'campaign_name')}), '') = '')"
-    keep = " AND ".join(
-        f"list_contains($keep_{name}, trim({_cell(layout, name)}))" for name in export_format.keep_only if name in layout.columns
-    ) or "true"
-    typed = [f"{_parse_expression(layout, name)} AS {name}, {_cell(layout, name)} AS {name}__text" for name in layout.columns]
-    params: dict[str, object] = {
-        "date_formats": list(layout.language.date_formats),
-        "decimal_separator": layout.language.decimal_separator,
-    }
-    for name, values in export_format.keep_only.items():
+        not_data.append(
+            " AND ".join(f"coalesce(trim({_cell(layout, name)}), '') = ''" for name in ("campaign_id", "campaign_name"))
+        )
+    condition = "NOT (" + " OR ".join(f"({part})" for part in not_data) + ")"
+    for name, values in layout.format.keep_only.items():
         if name in layout.columns:
+            condition += f" AND coalesce(list_contains($keep_{name}, trim({_cell(layout, name)})), false)"
             params[f"keep_{name}"] = sorted(values)
-    con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE export_rows AS
-            SELECT c.rowid AS row_index, {line} AS line, NOT ({not_data}) AND {keep} AS is_data, {', '.join(typed)}
-            FROM export_cells c {line_join}""",
-        {key: value for key, value in params.items() if f"${key}" in (not_data + keep + " ".join(typed))},
-    )
+    return condition, params
 
 
-def _sql_literals(values: Iterable[str]) -> list[str]:
-    # Prefixes come from the connectors' settings, never from input; quote them defensively anyway.
-    return [value.replace("'", "''") for value in values]
+def _bind(sql: str, params: dict[str, object]) -> dict[str, object]:
+    """The named parameters the statement uses (DuckDB refuses unused ones)."""
+    return {key: value for key, value in params.items() if f"${key}" in sql}
 
 
 def _check_cells(
@@ -348,7 +354,7 @@ def _check_cells(
     sql = f"SELECT {firsts} FROM export_rows WHERE is_data"
     params = {"empty": EMPTY_MARKERS, "currencies": list(currencies)}
     params.update({f"allowed_{name}": list(values) for name, values in layout.format.allowed_values.items()})
-    found = con.execute(sql, {key: value for key, value in params.items() if f"${key}" in sql}).fetchone()
+    found = con.execute(sql, _bind(sql, params)).fetchone()
     hits = [(row, problem) for row, problem in zip(found, problems) if row is not None]
     if not hits:
         return

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import duckdb
 
@@ -59,10 +59,10 @@ def format_table(title: str, lines: list[RoiLine], currency: str) -> str:
 def _money(value: Decimal | None) -> str:
     if value is None:
         return "n/a"
-    return f"{value.quantize(Decimal('0.01')):,}"
+    return f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):,}"
 
 
 def _percent(value: Decimal | None) -> str:
     if value is None:
         return "n/a"
-    return f"{(value * 100).quantize(Decimal('0.1'))}%"
+    return f"{(value * 100).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}%"

@@ -2,14 +2,17 @@
 
 Three schemas, read left to right: `raw` mirrors the inputs (export files row for row, the ECB rates, the config's
 accounts), `staging` resolves overlaps between files, `marts` is what analysts query.
-Money is DECIMAL(18,6) (six decimals keep platforms' sub-cent spends; reports round to the cent at the end).
+Money is DECIMAL: as given in the inputs' own currencies, and to the cent in the reporting currency.
 """
 
 from __future__ import annotations
 
 import duckdb
 
+# Amounts as the platforms and the CRM give them (LinkedIn reports sub-cent spend, X and Google micros).
 MONEY = "DECIMAL(18,6)"
+# Amounts in the reporting currency: converted per row and rounded to the cent, so every total adds up as shown.
+REPORTING_MONEY = "DECIMAL(18,2)"
 
 # The platform channels, each with a raw table of its export rows in the common shape.
 AD_TABLES = {
@@ -118,12 +121,12 @@ DDL = [
         scope VARCHAR NOT NULL,
         currency VARCHAR NOT NULL,          -- the campaign's own currency
         spend_original {MONEY} NOT NULL,
-        spend {MONEY},                      -- reporting currency; NULL only when the ECB has no rate
+        spend {REPORTING_MONEY},            -- reporting currency; NULL only when the ECB has no rate
         impressions BIGINT NOT NULL,
         clicks BIGINT NOT NULL,
         conversions {MONEY},
-        platform_revenue {MONEY},
-        revenue {MONEY}
+        platform_revenue {REPORTING_MONEY},
+        revenue {REPORTING_MONEY}
     )""",
     f"""CREATE TABLE IF NOT EXISTS marts.unmatched_revenue (
         deal_id VARCHAR NOT NULL,
@@ -132,24 +135,24 @@ DDL = [
         campaign_id VARCHAR NOT NULL,
         amount_original {MONEY} NOT NULL,
         currency VARCHAR NOT NULL,
-        amount {MONEY},
+        amount {REPORTING_MONEY},
         source_file VARCHAR NOT NULL
     )""",
     f"""CREATE TABLE IF NOT EXISTS marts.roi_local (
         date DATE NOT NULL,
         market VARCHAR NOT NULL,
         channel VARCHAR NOT NULL,
-        spend {MONEY},
-        revenue {MONEY},
-        net_return {MONEY},
+        spend {REPORTING_MONEY},
+        revenue {REPORTING_MONEY},
+        net_return {REPORTING_MONEY},
         roi DECIMAL(18,6)
     )""",
     f"""CREATE TABLE IF NOT EXISTS marts.roi_global (
         date DATE NOT NULL,
         channel VARCHAR NOT NULL,
-        spend {MONEY},
-        revenue {MONEY},
-        net_return {MONEY},
+        spend {REPORTING_MONEY},
+        revenue {REPORTING_MONEY},
+        net_return {REPORTING_MONEY},
         roi DECIMAL(18,6)
     )""",
     """CREATE TABLE IF NOT EXISTS marts.local_vs_global (
@@ -175,10 +178,11 @@ MACROS = [
     # The one ROI-style ratio: numerator / denominator to six decimals, NULL when the denominator is 0 or NULL.
     """CREATE OR REPLACE MACRO marts.ratio(numerator, denominator) AS
         marts.from_micros(marts.divide_round(marts.to_micros(numerator) * 1000000, marts.to_micros(denominator)))""",
-    # The one FX rule: an amount in a currency quoted `rate_from` per euro, into one quoted `rate_to` per euro.
+    # The one FX rule: an amount in a currency quoted `rate_from` per euro, into one quoted `rate_to` per euro,
+    # rounded to the cent.
     """CREATE OR REPLACE MACRO marts.convert_money(amount, rate_from, rate_to) AS
-        marts.from_micros(marts.divide_round(
-            marts.to_micros(amount) * marts.to_micros(rate_to), marts.to_micros(rate_from)))""",
+        CAST(CAST(marts.divide_round(marts.to_micros(amount) * marts.to_micros(rate_to),
+                                     marts.to_micros(rate_from) * 10000) AS DECIMAL(38,0)) * 0.01 AS DECIMAL(18,2))""",
     # The one ROI definition. Global ROI = sum of local net returns / sum of spend; ROI ratios are never added.
     "CREATE OR REPLACE MACRO marts.net_return(revenue, spend) AS revenue - spend",
     "CREATE OR REPLACE MACRO marts.roi(net_return, spend) AS marts.ratio(net_return, spend)",
