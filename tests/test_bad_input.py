@@ -131,3 +131,35 @@ def test_a_bad_rates_file_keeps_the_previous_rates(sample):
     second = run_pipeline(sample / "roi.toml")
     assert any("eurofxref-hist.csv, line 4, column 'USD': cannot read '1.1x6' as a rate" in p for p in second.problems), second.problems
     assert second.query("SELECT count(*) FROM raw.fx_rates") == first.query("SELECT count(*) FROM raw.fx_rates")
+
+
+def test_a_day_without_an_ecb_rate_fails_the_fx_check_naming_currency_and_day(sample):
+    folder = account_folder(sample, "facebook", "2345678901")
+    june = folder / "Acme-US-Campaigns-15-Jun-2026_2026-06-16.csv"
+    june.write_bytes(
+        b"\xef\xbb\xbfReporting starts,Reporting ends,Campaign name,Campaign ID,Amount spent (USD),Impressions,"
+        b"Link clicks,Results,Purchases conversion value\n"
+        b"2026-06-15,2026-06-15,US - Early test,120210000000002001,40.00,4000,35,,\n"
+    )
+    run = run_pipeline(sample / "roi.toml", date(2026, 6, 15), date(2026, 6, 15))
+    assert [p for p in run.problems if "fx_rates_present" in p] == [
+        "check marts/campaign_daily:fx_rates_present: no ECB rate on or before the day for 1 currency-day(s): "
+        "USD on 2026-06-15"
+    ]
+    assert run.query("SELECT spend_original, spend FROM marts.campaign_daily") == [(Decimal("40.00"), None)]
+
+
+def test_negative_spend_fails_its_check_naming_the_campaign(sample):
+    folder = account_folder(sample, "twitter", "18ce54d4x5t")
+    header = next(folder.glob("*.csv")).read_text(encoding="utf-8").splitlines()[0]
+    refund = folder / "x_ads_refund_2026-10-04.csv"
+    refund.write_text(
+        header + "\nuk4p1,UK – refund,https://ads.x.com/c/uk4p1,2026-09-09,2026-08-18,2026-10-31,-12.50,0,0,0,0,0,0%,0,0\n",
+        encoding="utf-8",
+    )
+    touch(refund, datetime(2026, 10, 4, 9, 0))
+    run = run_pipeline(sample / "roi.toml", date(2026, 9, 9), date(2026, 9, 9))
+    assert [p for p in run.problems if "non_negative_spend" in p] == [
+        "check marts/campaign_daily:non_negative_spend: 1 row(s) with negative spend: "
+        "2026-09-09 twitter account 18ce54d4x5t campaign uk4p1: -12.500000 GBP"
+    ]

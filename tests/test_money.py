@@ -31,7 +31,7 @@ def test_convert_money_is_exact_to_the_cent_with_half_away_from_zero_rounding(co
     con.execute("CREATE TABLE cases (amount DECIMAL(18,6), rate_from DECIMAL(18,6), rate_to DECIMAL(18,6))")
     con.executemany("INSERT INTO cases VALUES (?, ?, ?)", cases)
     converted = con.execute(
-        "SELECT amount, rate_from, rate_to, marts.convert_money(amount, rate_from, rate_to) FROM cases"
+        "SELECT amount, rate_from, rate_to, marts.convert_money(amount, 'SEK', 'EUR', rate_from, rate_to) FROM cases"
     ).fetchall()
     for amount, rate_from, rate_to, result in converted:
         exact = amount * rate_to / rate_from
@@ -39,7 +39,12 @@ def test_convert_money_is_exact_to_the_cent_with_half_away_from_zero_rounding(co
 
 
 def test_convert_money_types_stay_decimal(con):
-    assert con.execute("SELECT typeof(marts.convert_money(1.5, 1.165, 1))").fetchone()[0] == "DECIMAL(18,2)"
+    assert con.execute("SELECT typeof(marts.convert_money(1.5, 'USD', 'EUR', 1.165, 1))").fetchone()[0] == "DECIMAL(18,2)"
+
+
+def test_a_currency_into_itself_needs_no_rate(con):
+    assert con.execute("SELECT marts.convert_money(209.449, 'EUR', 'EUR', NULL, NULL)").fetchone()[0] == Decimal("209.45")
+    assert con.execute("SELECT marts.convert_money(10, 'USD', 'EUR', NULL, 1)").fetchone()[0] is None
 
 
 @pytest.mark.parametrize(

@@ -242,3 +242,21 @@ def test_platform_revenue_source(sample):
     )
     mismatched, revenue, platform = rows[0]
     assert mismatched == 0 and revenue == platform and revenue > 0
+
+
+def test_revenue_on_a_day_without_delivery_gets_a_zero_spend_row(sample):
+    crm = sample / "data" / "exports" / "crm" / "deals_2026-10-25.csv"
+    crm.write_text(
+        "deal_id,close_date,channel,campaign_id,amount,currency\nD-LATE,2026-10-03,linkedin,612346001,800.00,EUR\n",
+        encoding="utf-8",
+    )
+    touch(crm, datetime(2026, 10, 25, 9, 0))
+    run = run_pipeline(sample / "roi.toml", date(2026, 10, 3), date(2026, 10, 3))
+    assert run.problems == []
+    assert run.query(
+        """SELECT account_id, market, scope, currency, spend_original, spend, impressions, revenue
+           FROM marts.campaign_daily WHERE date = DATE '2026-10-03'"""
+    ) == [("508765433", "NL", "local", "EUR", Decimal("0"), Decimal("0.00"), 0, Decimal("800.00"))]
+    assert run.query("SELECT market, channel, spend, revenue, net_return, roi FROM marts.roi_local") == [
+        ("NL", "linkedin", Decimal("0.00"), Decimal("800.00"), Decimal("800.00"), None)
+    ]

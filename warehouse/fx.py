@@ -1,4 +1,4 @@
-"""Load the ECB's reference-rate history into raw.fx_rates (one row per day and currency, EUR = 1 included).
+"""Load the ECB's reference-rate history into raw.fx_rates (one row per day and currency, and EUR = 1 since 1999).
 
 Conversions themselves use the one FX rule, the `marts.convert_money` macro in schema.py, with the rate of the
 day or, on weekends and TARGET holidays, the latest earlier one (an ASOF join).
@@ -9,7 +9,7 @@ from __future__ import annotations
 import duckdb
 
 from connectors.ecb.reference_rates import RatesLayout
-from connectors.ecb.settings import BASE_CURRENCY, DATE_FORMAT, NO_RATE
+from connectors.ecb.settings import BASE_CURRENCY, DATE_FORMAT, EURO_SINCE, NO_RATE
 from connectors.export_layout import ExportError
 from warehouse.database import transaction
 
@@ -45,8 +45,8 @@ def load_fx_rates(con: duckdb.DuckDBPyConnection, layout: RatesLayout) -> int:
             """INSERT INTO raw.fx_rates
                SELECT v.date, c.currency, v.rate FROM fx_values v JOIN fx_columns c USING (name)
                UNION ALL
-               SELECT DISTINCT date, ?, 1 FROM fx_values""",
-            [BASE_CURRENCY],
+               SELECT ?, ?, 1""",
+            [EURO_SINCE, BASE_CURRENCY],
         )
     return con.execute("SELECT count(*) FROM raw.fx_rates").fetchone()[0]
 

@@ -18,6 +18,8 @@ import duckdb
 
 from warehouse.database import transaction
 
+# The run's days, plus the days the marts already hold whose CRM revenue changed since they were built (a deal moved,
+# re-priced or newly matched to a campaign). Days never built are left to their own run: their staging is not loaded.
 _REFRESH_DAYS = """
 CREATE OR REPLACE TEMP TABLE refresh_days AS
 SELECT CAST(unnest(generate_series(CAST($start AS DATE), CAST($end AS DATE), INTERVAL 1 DAY)) AS DATE) AS date
@@ -28,26 +30,26 @@ SELECT close_date FROM (
     UNION ALL
     (SELECT deal_id, close_date, channel, campaign_id, amount, currency FROM staging.crm_revenue_applied
      EXCEPT SELECT deal_id, close_date, channel, campaign_id, amount, currency FROM staging.stg_crm_revenue)
-) WHERE $use_crm
-UNION
-SELECT close_date FROM (
-    (SELECT deal_id, close_date FROM unmatched_now EXCEPT SELECT deal_id, close_date FROM marts.unmatched_revenue)
     UNION ALL
-    (SELECT deal_id, close_date FROM marts.unmatched_revenue EXCEPT SELECT deal_id, close_date FROM unmatched_now)
-) WHERE $use_crm
+    (SELECT deal_id, close_date, channel, campaign_id, amount_original, currency FROM unmatched_now
+     EXCEPT SELECT deal_id, close_date, channel, campaign_id, amount_original, currency FROM marts.unmatched_revenue)
+    UNION ALL
+    (SELECT deal_id, close_date, channel, campaign_id, amount_original, currency FROM marts.unmatched_revenue
+     EXCEPT SELECT deal_id, close_date, channel, campaign_id, amount_original, currency FROM unmatched_now)
+) WHERE $use_crm AND close_date IN (SELECT date FROM staging.refreshed_days)
 """
 
 _UNMATCHED_NOW = """
 CREATE OR REPLACE TEMP TABLE unmatched_now AS
 SELECT d.deal_id, d.close_date, d.channel, d.campaign_id, d.amount AS amount_original, d.currency,
-       marts.convert_money(d.amount, f.rate, t.rate) AS amount, d.source_file
+       marts.convert_money(d.amount, d.currency, d.reporting_currency, f.rate, t.rate) AS amount, d.source_file
 FROM (SELECT *, $reporting_currency AS reporting_currency FROM staging.stg_crm_revenue WHERE $use_crm) d
 ASOF LEFT JOIN raw.fx_rates f ON d.currency = f.currency AND d.close_date >= f.date
 ASOF LEFT JOIN raw.fx_rates t ON d.reporting_currency = t.currency AND d.close_date >= t.date
 WHERE NOT EXISTS (
-    SELECT 1 FROM staging.stg_ad_performance a
+    SELECT 1 FROM staging.campaigns c
     JOIN raw.accounts USING (channel, account_id)
-    WHERE a.channel = d.channel AND a.campaign_id = d.campaign_id)
+    WHERE c.channel = d.channel AND c.campaign_id = d.campaign_id)
 """
 
 _CAMPAIGN_DAILY = """
@@ -62,20 +64,14 @@ deals AS (
 ),
 deal_revenue AS (
     -- each deal at its close date's rate; one missing rate makes the day's revenue unknown, not smaller
-    SELECT d.date, d.channel, d.campaign_id,
-           CASE WHEN bool_or(f.rate IS NULL OR t.rate IS NULL) THEN NULL
-                ELSE sum(marts.convert_money(amount, f.rate, t.rate)) END AS revenue
-    FROM deals d
-    ASOF LEFT JOIN raw.fx_rates f ON d.currency = f.currency AND d.date >= f.date
-    ASOF LEFT JOIN raw.fx_rates t ON d.reporting_currency = t.currency AND d.date >= t.date
-    GROUP BY ALL
-),
-campaigns AS (
-    -- where a deal closed on a day without delivery, its campaign's latest account, name and currency
-    SELECT channel, campaign_id, arg_max(account_id, date) AS account_id,
-           arg_max(campaign_name, date) AS campaign_name, arg_max(currency, date) AS currency
-    FROM staging.stg_ad_performance
-    WHERE (channel, campaign_id) IN (SELECT channel, campaign_id FROM deal_revenue)
+    SELECT date, channel, campaign_id,
+           CASE WHEN bool_or(revenue IS NULL) THEN NULL ELSE sum(revenue) END AS revenue
+    FROM (
+        SELECT d.date, d.channel, d.campaign_id,
+               marts.convert_money(d.amount, d.currency, d.reporting_currency, f.rate, t.rate) AS revenue
+        FROM deals d
+        ASOF LEFT JOIN raw.fx_rates f ON d.currency = f.currency AND d.date >= f.date
+        ASOF LEFT JOIN raw.fx_rates t ON d.reporting_currency = t.currency AND d.date >= t.date)
     GROUP BY ALL
 ),
 campaign_days AS (
@@ -96,16 +92,19 @@ campaign_days AS (
     FROM ads a
     FULL OUTER JOIN deal_revenue r
         ON a.date = r.date AND a.channel = r.channel AND a.campaign_id = r.campaign_id
-    LEFT JOIN campaigns c ON c.channel = r.channel AND c.campaign_id = r.campaign_id
+    -- a deal closed on a day without delivery: its campaign's latest account, name and currency
+    LEFT JOIN staging.campaigns c ON c.channel = r.channel AND c.campaign_id = r.campaign_id
 )
 SELECT x.date, x.channel, x.account_id, x.campaign_id, x.campaign_name, acc.market, acc.scope, x.currency,
        x.spend_original,
-       marts.convert_money(x.spend_original, f.rate, t.rate) AS spend,
+       marts.convert_money(x.spend_original, x.currency, x.reporting_currency, f.rate, t.rate) AS spend,
        x.impressions, x.clicks, x.conversions,
-       marts.convert_money(x.platform_revenue_original, f.rate, t.rate) AS platform_revenue,
+       marts.convert_money(x.platform_revenue_original, x.currency, x.reporting_currency, f.rate, t.rate)
+           AS platform_revenue,
        CASE WHEN $use_crm THEN (CASE WHEN x.has_deals THEN x.crm_revenue ELSE 0 END)
             WHEN x.platform_revenue_original IS NULL THEN 0
-            ELSE marts.convert_money(x.platform_revenue_original, f.rate, t.rate) END AS revenue
+            ELSE marts.convert_money(x.platform_revenue_original, x.currency, x.reporting_currency, f.rate, t.rate)
+       END AS revenue
 FROM campaign_days x
 JOIN raw.accounts acc ON acc.channel = x.channel AND acc.account_id = x.account_id
 ASOF LEFT JOIN raw.fx_rates f ON x.currency = f.currency AND x.date >= f.date
@@ -194,6 +193,8 @@ def refresh_marts(
         con.execute(_LOCAL_VS_GLOBAL)
         con.execute("DELETE FROM marts.unmatched_revenue")
         con.execute("INSERT INTO marts.unmatched_revenue SELECT * FROM unmatched_now")
+        con.execute("DELETE FROM staging.refreshed_days WHERE date IN (SELECT date FROM refresh_days)")
+        con.execute("INSERT INTO staging.refreshed_days SELECT date, now()::TIMESTAMP FROM refresh_days")
         con.execute("DELETE FROM staging.crm_revenue_applied")
         con.execute(
             "INSERT INTO staging.crm_revenue_applied "

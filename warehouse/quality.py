@@ -64,8 +64,12 @@ def fx_rates_present(con: duckdb.DuckDBPyConnection, reporting_currency: str, us
                 SELECT d.currency, d.close_date FROM staging.stg_crm_revenue d
                 ASOF LEFT JOIN raw.fx_rates f ON d.currency = f.currency AND d.close_date >= f.date
                 WHERE $use_crm AND d.close_date IN (SELECT date FROM refresh_days) AND f.rate IS NULL
+                  AND d.currency <> $reporting
                 UNION ALL
-                SELECT $reporting, r.date FROM (SELECT DISTINCT date FROM marts.campaign_daily WHERE {REFRESHED}) r
+                SELECT $reporting, r.date FROM (
+                    SELECT DISTINCT date FROM marts.campaign_daily WHERE {REFRESHED} AND currency <> $reporting
+                    UNION SELECT close_date FROM staging.stg_crm_revenue
+                    WHERE $use_crm AND close_date IN (SELECT date FROM refresh_days) AND currency <> $reporting) r
                 ASOF LEFT JOIN (SELECT * FROM raw.fx_rates WHERE currency = $reporting) f ON r.date >= f.date
                 WHERE f.rate IS NULL
             ) ORDER BY date, currency""",

@@ -22,13 +22,8 @@ AD_TABLES = {
     "youtube": "raw.youtube_ads",
 }
 
-_AD_ROWS_COLUMNS = f"""
-    source_file VARCHAR NOT NULL,       -- path under the exports folder
-    file_modified_at TIMESTAMP NOT NULL,
-    line BIGINT NOT NULL,               -- line of the row in that file
-    account_id VARCHAR NOT NULL,
-    date DATE NOT NULL,
-    campaign_id VARCHAR NOT NULL,
+# What a platform reports for a campaign and day, in the campaign's currency.
+_CAMPAIGN_DAY_MEASURES = f"""
     campaign_name VARCHAR,
     currency VARCHAR NOT NULL,
     spend {MONEY} NOT NULL,
@@ -36,6 +31,16 @@ _AD_ROWS_COLUMNS = f"""
     clicks BIGINT NOT NULL,
     conversions {MONEY},
     platform_revenue {MONEY}
+"""
+
+_AD_ROWS_COLUMNS = f"""
+    source_file VARCHAR NOT NULL,       -- path under the exports folder
+    file_modified_at TIMESTAMP NOT NULL,
+    line BIGINT NOT NULL,               -- line of the row in that file
+    account_id VARCHAR NOT NULL,
+    date DATE NOT NULL,
+    campaign_id VARCHAR NOT NULL,
+    {_CAMPAIGN_DAY_MEASURES}
 """
 
 DDL = [
@@ -84,13 +89,7 @@ DDL = [
         channel VARCHAR NOT NULL,
         account_id VARCHAR NOT NULL,
         campaign_id VARCHAR NOT NULL,
-        campaign_name VARCHAR,
-        currency VARCHAR NOT NULL,
-        spend {MONEY} NOT NULL,
-        impressions BIGINT NOT NULL,
-        clicks BIGINT NOT NULL,
-        conversions {MONEY},
-        platform_revenue {MONEY},
+        {_CAMPAIGN_DAY_MEASURES},
         source_file VARCHAR NOT NULL
     )""",
     f"""CREATE TABLE IF NOT EXISTS staging.stg_crm_revenue (
@@ -110,6 +109,11 @@ DDL = [
         campaign_id VARCHAR NOT NULL,
         amount {MONEY} NOT NULL,
         currency VARCHAR NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS staging.refreshed_days (
+        -- the days the marts hold, and when they were last rebuilt
+        date DATE NOT NULL,
+        refreshed_at TIMESTAMP NOT NULL
     )""",
     f"""CREATE TABLE IF NOT EXISTS marts.campaign_daily (
         date DATE NOT NULL,
@@ -166,6 +170,14 @@ DDL = [
     )""",
 ]
 
+# Every campaign any loaded export knows, with its latest account, name and currency (for CRM attribution).
+CAMPAIGNS_VIEW = "CREATE OR REPLACE VIEW staging.campaigns AS " + " UNION ALL ".join(
+    f"""SELECT '{channel}' AS channel, campaign_id, arg_max(account_id, date) AS account_id,
+               arg_max(campaign_name, date) AS campaign_name, arg_max(currency, date) AS currency
+        FROM {table} GROUP BY campaign_id"""
+    for channel, table in AD_TABLES.items()
+)
+
 # DuckDB divides DECIMALs into DOUBLEs; these divide exactly in integer micro-units and round half away from zero.
 MACROS = [
     # Exact value of a DECIMAL with at most six decimals, in millionths.
@@ -178,11 +190,14 @@ MACROS = [
     # The one ROI-style ratio: numerator / denominator to six decimals, NULL when the denominator is 0 or NULL.
     """CREATE OR REPLACE MACRO marts.ratio(numerator, denominator) AS
         marts.from_micros(marts.divide_round(marts.to_micros(numerator) * 1000000, marts.to_micros(denominator)))""",
-    # The one FX rule: an amount in a currency quoted `rate_from` per euro, into one quoted `rate_to` per euro,
-    # rounded to the cent.
-    """CREATE OR REPLACE MACRO marts.convert_money(amount, rate_from, rate_to) AS
+    # An amount in a currency quoted `rate_from` per euro, into one quoted `rate_to` per euro, to the cent.
+    """CREATE OR REPLACE MACRO marts.convert_at(amount, rate_from, rate_to) AS
         CAST(CAST(marts.divide_round(marts.to_micros(amount) * marts.to_micros(rate_to),
                                      marts.to_micros(rate_from) * 10000) AS DECIMAL(38,0)) * 0.01 AS DECIMAL(18,2))""",
+    # The one FX rule: with the ECB rates of the day (NULL when one is missing); a currency into itself needs none.
+    """CREATE OR REPLACE MACRO marts.convert_money(amount, currency_from, currency_to, rate_from, rate_to) AS
+        CASE WHEN currency_from = currency_to THEN marts.convert_at(amount, 1, 1)
+             ELSE marts.convert_at(amount, rate_from, rate_to) END""",
     # The one ROI definition. Global ROI = sum of local net returns / sum of spend; ROI ratios are never added.
     "CREATE OR REPLACE MACRO marts.net_return(revenue, spend) AS revenue - spend",
     "CREATE OR REPLACE MACRO marts.roi(net_return, spend) AS marts.ratio(net_return, spend)",
@@ -191,5 +206,5 @@ MACROS = [
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create whatever is missing; safe to call at the start of every step."""
-    for statement in DDL + MACROS:
+    for statement in [*DDL, CAMPAIGNS_VIEW, *MACROS]:
         con.execute(statement)

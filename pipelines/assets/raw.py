@@ -82,7 +82,7 @@ def build_raw_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefin
                 rows = con.execute("SELECT count(*) FROM raw.fx_rates").fetchone()[0]
                 check = dg.AssetCheckResult(passed=False, description=str(error))
             first, last, currencies = con.execute(
-                "SELECT min(date), max(date), count(DISTINCT currency) FROM raw.fx_rates"
+                "SELECT min(date), max(date), count(DISTINCT currency) FROM raw.fx_rates WHERE currency <> 'EUR'"
             ).fetchone()
             metadata = table_metadata(
                 con, "raw.fx_rates", rows, first_day=str(first), last_day=str(last), currencies=currencies
