@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import dagster as dg
 
@@ -75,7 +75,7 @@ def _check_range(config: RoiConfig, start: date, end: date) -> str | None:
         return f"--start {start} is before history_start {config.history_start} in {config.path}"
     today = datetime.now(timezone.utc).date()
     if end >= today:
-        return f"--end {end} is not a complete day yet (the last one is {today.fromordinal(today.toordinal() - 1)})"
+        return f"--end {end} is not a complete day yet (the last one is {today - timedelta(days=1)})"
     return None
 
 
