@@ -107,7 +107,7 @@ def load_export(
             report = sync_exports(
                 con, files, misplaced, channel, table, EXPORT_FORMATS[channel], {account_id: account_currency}
             )
-        cursor = con.execute(f"SELECT * FROM {table} ORDER BY source_file, line")
+        cursor = con.execute(f"SELECT * FROM {table} ORDER BY source, line")
         names = [column[0] for column in cursor.description]
         rows = [dict(zip(names, row)) for row in cursor.fetchall()]
     return LoadedExport(report, rows)

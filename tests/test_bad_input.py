@@ -72,7 +72,7 @@ def test_a_broken_new_file_loads_nothing_of_itself(sample):
         for problem in run.problems
     ), run.problems
     assert run.query(
-        "SELECT count(*) FROM raw.linkedin_ads WHERE source_file LIKE '%2026-10-09.csv'"
+        "SELECT count(*) FROM raw.linkedin_ads WHERE source LIKE '%2026-10-09.csv'"
     ) == [(0,)]
     assert run.query(
         "SELECT status FROM raw.export_files WHERE path LIKE '%2026-10-09.csv'"

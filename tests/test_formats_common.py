@@ -55,7 +55,7 @@ def test_file_outside_an_account_folder_is_rejected(tmp_path):
     }
     # Only the file in the account folder is loaded.
     assert loaded.report.loaded == ["linkedin/123/campaign_performance_report.csv"]
-    assert [(row["source_file"], row["account_id"], row["spend"]) for row in loaded.rows] == [
+    assert [(row["source"], row["account_id"], row["spend"]) for row in loaded.rows] == [
         ("linkedin/123/campaign_performance_report.csv", "123", Decimal("55.39"))]
 
 

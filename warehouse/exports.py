@@ -169,7 +169,7 @@ def load_export_file(
     columns, values, params = _target_projection(layout, row_fields, export, account_currency)
     day = next(name for name in row_fields.values() if FIELD_KINDS[name] == "date")
     with transaction(con):
-        con.execute(f"DELETE FROM {table} WHERE source_file = ?", [export.relative])
+        con.execute(f"DELETE FROM {table} WHERE source = ?", [export.relative])
         con.execute(
             f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM export_rows WHERE is_data",
             params,
@@ -367,7 +367,7 @@ def _check_cells(
 def _target_projection(
     layout: ExportLayout, row_fields: dict[str, str], export: ExportFile, account_currency: str | None
 ) -> tuple[list[str], list[str], list[object]]:
-    columns = ["source_file", "file_modified_at", "line"]
+    columns = ["source", "source_updated_at", "line"]
     values = ["?", "?", "line"]
     params: list[object] = [export.relative, export.modified_at]
     if export.account_id is not None:
@@ -425,7 +425,7 @@ def _record_rejection(con, kind, relative, account_id, modified_at, size_bytes, 
 def _forget_file(con: duckdb.DuckDBPyConnection, table: str, relative: str) -> None:
     """A file deleted from the exports folder takes its rows with it."""
     with transaction(con):
-        con.execute(f"DELETE FROM {table} WHERE source_file = ?", [relative])
+        con.execute(f"DELETE FROM {table} WHERE source = ?", [relative])
         con.execute("DELETE FROM raw.export_files WHERE path = ?", [relative])
 
 

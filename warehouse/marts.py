@@ -42,7 +42,7 @@ SELECT close_date FROM (
 _UNMATCHED_NOW = """
 CREATE OR REPLACE TEMP TABLE unmatched_now AS
 SELECT d.deal_id, d.close_date, d.channel, d.campaign_id, d.amount AS amount_original, d.currency,
-       marts.convert_money(d.amount, d.currency, d.reporting_currency, f.rate, t.rate) AS amount, d.source_file
+       marts.convert_money(d.amount, d.currency, d.reporting_currency, f.rate, t.rate) AS amount, d.source
 FROM (SELECT *, $reporting_currency AS reporting_currency FROM staging.stg_crm_revenue WHERE $use_crm) d
 ASOF LEFT JOIN raw.fx_rates f ON d.currency = f.currency AND d.close_date >= f.date
 ASOF LEFT JOIN raw.fx_rates t ON d.reporting_currency = t.currency AND d.close_date >= t.date

@@ -88,7 +88,7 @@ def fx_rates_present(con: duckdb.DuckDBPyConnection, reporting_currency: str, us
 def revenue_matched(con: duckdb.DuckDBPyConnection) -> CheckOutcome:
     """CRM revenue for a campaign that no export knows is kept apart in marts.unmatched_revenue, never dropped."""
     found = con.execute(
-        """SELECT deal_id, channel, campaign_id, amount_original, currency, source_file
+        """SELECT deal_id, channel, campaign_id, amount_original, currency, source
            FROM marts.unmatched_revenue ORDER BY close_date, deal_id"""
     ).fetchall()
     if not found:

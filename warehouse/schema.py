@@ -34,9 +34,9 @@ _CAMPAIGN_DAY_MEASURES = f"""
 """
 
 _AD_ROWS_COLUMNS = f"""
-    source_file VARCHAR NOT NULL,       -- path under the exports folder
-    file_modified_at TIMESTAMP NOT NULL,
-    line BIGINT NOT NULL,               -- line of the row in that file
+    source VARCHAR NOT NULL,            -- the export file (path under the exports folder), or api:<channel>/<account>
+    source_updated_at TIMESTAMP NOT NULL,  -- the file's modification time, or when the API was asked
+    line BIGINT,                        -- line of the row in its file (none for API rows)
     account_id VARCHAR NOT NULL,
     date DATE NOT NULL,
     campaign_id VARCHAR NOT NULL,
@@ -62,8 +62,8 @@ DDL = [
     )""",
     *(f"CREATE TABLE IF NOT EXISTS {table} ({_AD_ROWS_COLUMNS})" for table in AD_TABLES.values()),
     f"""CREATE TABLE IF NOT EXISTS raw.crm_deals (
-        source_file VARCHAR NOT NULL,
-        file_modified_at TIMESTAMP NOT NULL,
+        source VARCHAR NOT NULL,
+        source_updated_at TIMESTAMP NOT NULL,
         line BIGINT NOT NULL,
         deal_id VARCHAR NOT NULL,
         close_date DATE NOT NULL,
@@ -90,7 +90,7 @@ DDL = [
         account_id VARCHAR NOT NULL,
         campaign_id VARCHAR NOT NULL,
         {_CAMPAIGN_DAY_MEASURES},
-        source_file VARCHAR NOT NULL
+        source VARCHAR NOT NULL
     )""",
     f"""CREATE TABLE IF NOT EXISTS staging.stg_crm_revenue (
         deal_id VARCHAR NOT NULL,
@@ -99,7 +99,7 @@ DDL = [
         campaign_id VARCHAR NOT NULL,
         amount {MONEY} NOT NULL,
         currency VARCHAR NOT NULL,
-        source_file VARCHAR NOT NULL
+        source VARCHAR NOT NULL
     )""",
     f"""CREATE TABLE IF NOT EXISTS staging.crm_revenue_applied (
         -- the CRM deals as the marts last saw them, to find the days a changed deal touches
@@ -140,7 +140,7 @@ DDL = [
         amount_original {MONEY} NOT NULL,
         currency VARCHAR NOT NULL,
         amount {REPORTING_MONEY},
-        source_file VARCHAR NOT NULL
+        source VARCHAR NOT NULL
     )""",
     f"""CREATE TABLE IF NOT EXISTS marts.roi_local (
         date DATE NOT NULL,

@@ -35,14 +35,14 @@ def build_stg_ad_performance(con: duckdb.DuckDBPyConnection, start: date, end: d
                 WITH export_rows AS ({union}),
                 newest AS (
                     SELECT date, channel, account_id, campaign_id,
-                           arg_max(source_file, (file_modified_at, source_file)) AS source_file
+                           arg_max(source, (source_updated_at, source)) AS source
                     FROM export_rows GROUP BY ALL)
                 SELECT date, channel, account_id, campaign_id,
                        arg_max(campaign_name, line), arg_max(currency, line),
                        sum(spend), sum(impressions), sum(clicks), sum(conversions), sum(platform_revenue),
-                       source_file
-                FROM export_rows JOIN newest USING (date, channel, account_id, campaign_id, source_file)
-                GROUP BY date, channel, account_id, campaign_id, source_file""",
+                       source
+                FROM export_rows JOIN newest USING (date, channel, account_id, campaign_id, source)
+                GROUP BY date, channel, account_id, campaign_id, source""",
             params | days,
         )
     return con.execute(
@@ -56,9 +56,9 @@ def build_stg_crm_revenue(con: duckdb.DuckDBPyConnection) -> int:
         con.execute("DELETE FROM staging.stg_crm_revenue")
         con.execute(
             """INSERT INTO staging.stg_crm_revenue
-               SELECT deal_id, close_date, channel, campaign_id, amount, currency, source_file
+               SELECT deal_id, close_date, channel, campaign_id, amount, currency, source
                FROM raw.crm_deals
                QUALIFY row_number() OVER (
-                   PARTITION BY deal_id ORDER BY file_modified_at DESC, source_file DESC, line DESC) = 1"""
+                   PARTITION BY deal_id ORDER BY source_updated_at DESC, source DESC, line DESC) = 1"""
         )
     return con.execute("SELECT count(*) FROM staging.stg_crm_revenue").fetchone()[0]
