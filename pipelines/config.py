@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from connectors.channels import CHANNELS
 
@@ -31,8 +32,14 @@ TOP_LEVEL_KEYS = {
     "revenue_source",
     "history_start",
     "accounts",
+    "api",
 }
-ACCOUNT_KEYS = {"channel", "account_id", "market", "scope", "currency"}
+ACCOUNT_KEYS = {
+    "channel", "account_id", "market", "scope", "currency",
+    "source", "api_base", "timezone", "lookback_days", "conversion_action_types", "token_url",
+}
+API_KEYS = {"timeout_seconds", "max_wait_seconds"}
+SOURCES = ("csv", "api")
 REQUIRED_TOP_LEVEL = ("reporting_currency", "warehouse", "exports_dir", "fx_rates")
 REQUIRED_ACCOUNT_KEYS = ("channel", "account_id", "market", "scope", "currency")
 
@@ -50,6 +57,18 @@ class Account:
     market: str
     scope: str
     currency: str
+    source: str = "csv"  # csv: exports dropped in the folder; api: pulled from the platform's API
+    api_base: str | None = None  # overrides the platform's host (tests, proxies)
+    timezone: str = "UTC"  # the account's reporting timezone
+    lookback_days: int | None = None  # restatement window; None: the channel's default
+    conversion_action_types: tuple[str, ...] = ()  # Meta: which action types count as conversions
+    token_url: str | None = None  # Google Ads: where to refresh the access token
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    timeout_seconds: float = 60.0  # per request
+    max_wait_seconds: float = 900.0  # per account and run, all retries together
 
 
 @dataclass(frozen=True)
@@ -62,6 +81,7 @@ class RoiConfig:
     revenue_source: str
     history_start: date
     accounts: tuple[Account, ...]
+    api: ApiSettings = ApiSettings()
 
     def account(self, channel: str, account_id: str) -> Account | None:
         for account in self.accounts:
@@ -101,8 +121,23 @@ def parse_config(raw: dict, path: Path) -> RoiConfig:
         revenue_source=_choice(raw.get("revenue_source", "crm"), REVENUE_SOURCES, f"{where}: revenue_source"),
         history_start=_date(raw.get("history_start", DEFAULT_HISTORY_START), f"{where}: history_start"),
         accounts=_accounts(raw.get("accounts", []), where),
+        api=_api_settings(raw.get("api", {}), f"{where}: api"),
     )
     return config
+
+
+def _api_settings(table, label: str) -> ApiSettings:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{label}: must be a table")
+    _reject_unknown(table, API_KEYS, label)
+    values = {key: _positive(table[key], f"{label}.{key}") for key in API_KEYS if key in table}
+    return ApiSettings(**values)
+
+
+def _positive(value, label: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
+        raise ConfigError(f"{label}: must be a positive number of seconds")
+    return float(value)
 
 
 def _accounts(items, where: str) -> tuple[Account, ...]:
@@ -124,6 +159,7 @@ def _accounts(items, where: str) -> tuple[Account, ...]:
             market=_text(item["market"], f"{label}.market"),
             scope=_choice(item["scope"], SCOPES, f"{label}.scope", noun="scope"),
             currency=_currency(item["currency"], f"{label}.currency"),
+            **_api_account_keys(item, label),
         )
         key = (account.channel, account.account_id)
         if key in seen:
@@ -134,6 +170,35 @@ def _accounts(items, where: str) -> tuple[Account, ...]:
         seen[key] = number
         accounts.append(account)
     return tuple(accounts)
+
+
+def _api_account_keys(item: dict, label: str) -> dict:
+    keys: dict = {"source": _choice(item.get("source", "csv"), SOURCES, f"{label}.source", noun="source")}
+    if "api_base" in item:
+        keys["api_base"] = _text(item["api_base"], f"{label}.api_base")
+    if "token_url" in item:
+        keys["token_url"] = _text(item["token_url"], f"{label}.token_url")
+    if "timezone" in item:
+        keys["timezone"] = _timezone(item["timezone"], f"{label}.timezone")
+    if "lookback_days" in item:
+        days = item["lookback_days"]
+        if isinstance(days, bool) or not isinstance(days, int) or days < 0:
+            raise ConfigError(f"{label}.lookback_days: must be a whole number of days, 0 or more")
+        keys["lookback_days"] = days
+    if "conversion_action_types" in item:
+        types = item["conversion_action_types"]
+        if not isinstance(types, list) or not types or not all(isinstance(t, str) and t for t in types):
+            raise ConfigError(f"{label}.conversion_action_types: must be a list of Meta action types")
+        keys["conversion_action_types"] = tuple(types)
+    return keys
+
+
+def _timezone(value, label: str) -> str:
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ConfigError(f"{label}: unknown timezone {value!r} (an IANA name such as Europe/Paris)") from error
+    return str(value)
 
 
 def _reject_unknown(table: dict, allowed: set[str], label: str) -> None:

@@ -15,7 +15,8 @@ from pipelines.schedules import daily_schedule
 JOB_NAME = "roi_pipeline"
 
 
-def build_defs(config: RoiConfig) -> dg.Definitions:
+def build_defs(config: RoiConfig, resources: dict | None = None) -> dg.Definitions:
+    """The definitions for a config; `resources` replaces some (tests give the API a fake clock)."""
     partitions = daily_partitions(config)
     assets = [
         *build_raw_assets(partitions),
@@ -31,7 +32,7 @@ def build_defs(config: RoiConfig) -> dg.Definitions:
         assets=assets,
         jobs=[job],
         schedules=[daily_schedule(job)],
-        resources=build_resources(config),
+        resources={**build_resources(config), **(resources or {})},
         # One process: DuckDB takes one writer, and a run starts in a second instead of one process per step.
         executor=dg.in_process_executor,
     )

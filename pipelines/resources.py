@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
 
+from connectors.api_session import Clock, RetryPolicy, SystemClock
 from pipelines.config import RoiConfig, load_config
 from warehouse.schema import ensure_schema
 
@@ -23,6 +25,23 @@ class RoiConfigResource(dg.ConfigurableResource):
 
     def load(self) -> RoiConfig:
         return load_config(self.path)
+
+
+class PlatformApiResource(dg.ConfigurableResource):
+    """How the API clients talk to the platforms: request timeouts, and how long one account's pull may wait on
+    rate limits before it stops and leaves the rest to the next run. Credentials come from the environment."""
+
+    timeout_seconds: float = 60.0
+    max_wait_seconds: float = 900.0
+
+    def policy(self) -> RetryPolicy:
+        return RetryPolicy(timeout_seconds=self.timeout_seconds, max_total_wait_seconds=self.max_wait_seconds)
+
+    def clock(self) -> Clock:
+        return SystemClock()
+
+    def environ(self) -> Mapping[str, str]:
+        return os.environ
 
 
 class WarehouseResource(DuckDBResource):
@@ -40,4 +59,7 @@ def build_resources(config: RoiConfig) -> dict[str, dg.ConfigurableResource]:
     return {
         "roi": RoiConfigResource(path=str(config.path)),
         "warehouse": WarehouseResource(database=str(config.warehouse)),
+        "platform_api": PlatformApiResource(
+            timeout_seconds=config.api.timeout_seconds, max_wait_seconds=config.api.max_wait_seconds
+        ),
     }

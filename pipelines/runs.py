@@ -12,10 +12,15 @@ from pipelines.definitions import JOB_NAME, build_defs
 
 
 def materialize_days(
-    config: RoiConfig, start: date, end: date, instance: dg.DagsterInstance, log_level: str = "WARNING"
+    config: RoiConfig,
+    start: date,
+    end: date,
+    instance: dg.DagsterInstance,
+    log_level: str = "WARNING",
+    resources: dict | None = None,
 ) -> dg.ExecuteInProcessResult:
     """One run over the daily partitions start..end (inclusive), every asset and check."""
-    job = build_defs(config).resolve_job_def(JOB_NAME)
+    job = build_defs(config, resources).resolve_job_def(JOB_NAME)
     return job.execute_in_process(
         instance=instance,
         raise_on_error=False,

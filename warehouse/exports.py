@@ -17,6 +17,7 @@ import duckdb
 
 from connectors.export_layout import FIELD_KINDS, ExportError, ExportFormat, ExportLayout, detect_layout
 from warehouse.database import transaction
+from warehouse.refresh import record_changed_days
 
 # Cells that mean "no value" in one platform's export or another.
 EMPTY_MARKERS = ["", "-", "--", "\u2014", "\u2013", "N/A"]
@@ -169,11 +170,15 @@ def load_export_file(
     columns, values, params = _target_projection(layout, row_fields, export, account_currency)
     day = next(name for name in row_fields.values() if FIELD_KINDS[name] == "date")
     with transaction(con):
+        if export.account_id is not None:
+            record_changed_days(con, f"SELECT date FROM {table} WHERE source = ?", [export.relative])
         con.execute(f"DELETE FROM {table} WHERE source = ?", [export.relative])
         con.execute(
             f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM export_rows WHERE is_data",
             params,
         )
+        if export.account_id is not None:
+            record_changed_days(con, f"SELECT date FROM {table} WHERE source = ?", [export.relative])
         rows, first_day, last_day = con.execute(
             f"SELECT count(*), min({day}), max({day}) FROM export_rows WHERE is_data"
         ).fetchone()
@@ -425,6 +430,8 @@ def _record_rejection(con, kind, relative, account_id, modified_at, size_bytes, 
 def _forget_file(con: duckdb.DuckDBPyConnection, table: str, relative: str) -> None:
     """A file deleted from the exports folder takes its rows with it."""
     with transaction(con):
+        if table != "raw.crm_deals":
+            record_changed_days(con, f"SELECT date FROM {table} WHERE source = ?", [relative])
         con.execute(f"DELETE FROM {table} WHERE source = ?", [relative])
         con.execute("DELETE FROM raw.export_files WHERE path = ?", [relative])
 

@@ -1,8 +1,8 @@
 """The analyst tables: campaign_daily, roi_local, roi_global, local_vs_global and unmatched_revenue.
 
-All marts are refreshed together, in one transaction, for the days of the run plus the days whose CRM revenue
-changed since the last refresh (a deal moved or re-priced, a campaign first seen), so analysts never see
-roi_global computed from a different roi_local, and a daily run does not rebuild all of history.
+All marts are refreshed together, in one transaction, for the days of the run plus the built days whose inputs
+changed since (see warehouse/refresh.py), so analysts never see roi_global computed from a different roi_local,
+and a daily run does not rebuild all of history.
 
 ROI is defined once, by the macros marts.net_return and marts.roi in schema.py.
 Global figures are sums of local ones: net_return_global = sum of the markets' net returns, and
@@ -17,14 +17,12 @@ from datetime import date
 import duckdb
 
 from warehouse.database import transaction
+from warehouse.refresh import create_refresh_days, mark_refreshed
 
-# The run's days, plus the days the marts already hold whose CRM revenue changed since they were built (a deal moved,
-# re-priced or newly matched to a campaign). Days never built are left to their own run: their staging is not loaded.
-_REFRESH_DAYS = """
-CREATE OR REPLACE TEMP TABLE refresh_days AS
-SELECT CAST(unnest(generate_series(CAST($start AS DATE), CAST($end AS DATE), INTERVAL 1 DAY)) AS DATE) AS date
-UNION
-SELECT close_date FROM (
+# Days the marts already hold whose CRM revenue changed since they were built: a deal moved, re-priced, or newly
+# matched to a campaign.
+_CRM_CHANGED_DAYS = """
+SELECT close_date AS date FROM (
     (SELECT deal_id, close_date, channel, campaign_id, amount, currency FROM staging.stg_crm_revenue
      EXCEPT SELECT deal_id, close_date, channel, campaign_id, amount, currency FROM staging.crm_revenue_applied)
     UNION ALL
@@ -180,7 +178,7 @@ def refresh_marts(
     params = {"reporting_currency": reporting_currency, "use_crm": revenue_source == "crm"}
     with transaction(con):
         con.execute(_UNMATCHED_NOW, params)
-        con.execute(_REFRESH_DAYS, {"start": start, "end": end, "use_crm": params["use_crm"]})
+        create_refresh_days(con, start, end, also=_CRM_CHANGED_DAYS, params={"use_crm": params["use_crm"]})
         for table in ("campaign_daily", "roi_local", "roi_global"):
             con.execute(f"DELETE FROM marts.{table} WHERE date IN (SELECT date FROM refresh_days)")
         con.execute(
@@ -193,8 +191,7 @@ def refresh_marts(
         con.execute(_LOCAL_VS_GLOBAL)
         con.execute("DELETE FROM marts.unmatched_revenue")
         con.execute("INSERT INTO marts.unmatched_revenue SELECT * FROM unmatched_now")
-        con.execute("DELETE FROM staging.refreshed_days WHERE date IN (SELECT date FROM refresh_days)")
-        con.execute("INSERT INTO staging.refreshed_days SELECT date, now()::TIMESTAMP FROM refresh_days")
+        mark_refreshed(con)
         con.execute("DELETE FROM staging.crm_revenue_applied")
         con.execute(
             "INSERT INTO staging.crm_revenue_applied "

@@ -10,7 +10,8 @@ from datetime import date
 
 import duckdb
 
-REFRESHED = "date IN (SELECT date FROM refresh_days)"
+from warehouse.refresh import REFRESHED
+
 SAMPLE_SIZE = 10
 
 

@@ -77,6 +77,29 @@ DDL = [
         currency VARCHAR NOT NULL,
         rate DECIMAL(18,6) NOT NULL         -- units of currency for one euro, as the ECB quotes it
     )""",
+    """CREATE TABLE IF NOT EXISTS raw.changed_days (
+        -- days whose raw rows changed since the marts last refreshed (see warehouse/refresh.py)
+        date DATE NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS raw.api_missing_days (
+        -- days asked of an API and not yet answered in full: the next run pulls them again
+        channel VARCHAR NOT NULL,
+        account_id VARCHAR NOT NULL,
+        date DATE NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS raw.api_pulls (
+        -- one row per account and run: what was asked, and how it ended
+        channel VARCHAR NOT NULL,
+        account_id VARCHAR NOT NULL,
+        first_day DATE NOT NULL,
+        last_day DATE NOT NULL,
+        status VARCHAR NOT NULL,            -- complete | stopped
+        rows BIGINT NOT NULL,
+        requests BIGINT NOT NULL,
+        message VARCHAR,
+        retry_at TIMESTAMP,
+        pulled_at TIMESTAMP NOT NULL
+    )""",
     """CREATE TABLE IF NOT EXISTS raw.accounts (
         channel VARCHAR NOT NULL,
         account_id VARCHAR NOT NULL,

@@ -12,24 +12,26 @@ from datetime import date
 import duckdb
 
 from warehouse.database import transaction
+from warehouse.refresh import REFRESHED, create_refresh_days
 from warehouse.schema import AD_TABLES
 
 
 def _ad_rows_union() -> tuple[str, dict[str, str]]:
-    """All channels' raw export rows for the days $start..$end, with their channel."""
+    """All channels' raw rows for the days being refreshed, with their channel."""
     selects, params = [], {}
     for number, (channel, table) in enumerate(AD_TABLES.items()):
-        selects.append(f"SELECT $channel_{number} AS channel, * FROM {table} WHERE date BETWEEN $start AND $end")
+        selects.append(f"SELECT $channel_{number} AS channel, * FROM {table} WHERE {REFRESHED}")
         params[f"channel_{number}"] = channel
     return " UNION ALL ".join(selects), params
 
 
 def build_stg_ad_performance(con: duckdb.DuckDBPyConnection, start: date, end: date) -> int:
-    """Replace the days start..end of staging.stg_ad_performance in one transaction; returns its row count there."""
+    """Replace the days start..end (and changed days already built) of staging.stg_ad_performance in one
+    transaction; returns its row count over those days."""
     union, params = _ad_rows_union()
-    days = {"start": start, "end": end}
+    create_refresh_days(con, start, end)
     with transaction(con):
-        con.execute("DELETE FROM staging.stg_ad_performance WHERE date BETWEEN $start AND $end", days)
+        con.execute(f"DELETE FROM staging.stg_ad_performance WHERE {REFRESHED}")
         con.execute(
             f"""INSERT INTO staging.stg_ad_performance
                 WITH export_rows AS ({union}),
@@ -43,11 +45,9 @@ def build_stg_ad_performance(con: duckdb.DuckDBPyConnection, start: date, end: d
                        source
                 FROM export_rows JOIN newest USING (date, channel, account_id, campaign_id, source)
                 GROUP BY date, channel, account_id, campaign_id, source""",
-            params | days,
+            params,
         )
-    return con.execute(
-        "SELECT count(*) FROM staging.stg_ad_performance WHERE date BETWEEN $start AND $end", days
-    ).fetchone()[0]
+    return con.execute(f"SELECT count(*) FROM staging.stg_ad_performance WHERE {REFRESHED}").fetchone()[0]
 
 
 def build_stg_crm_revenue(con: duckdb.DuckDBPyConnection) -> int:

@@ -47,3 +47,27 @@ NO_DAILY_BREAKDOWN_HINT = (
     "the export has no daily breakdown and a row covering several days cannot be split into days; "
     "export again with Breakdown > By time > Day"
 )
+
+# --- Marketing API insights ---
+API_BASE = "https://graph.facebook.com"
+API_VERSION = "v25.0"
+INSIGHT_FIELDS = (
+    "campaign_id",
+    "campaign_name",
+    "account_currency",
+    "spend",
+    "impressions",
+    "inline_link_clicks",  # the CSV's `Link clicks`
+    "actions",
+    "action_values",
+)
+PAGE_LIMIT = 500
+WINDOW_DAYS = 30
+# One purchase is reported under several action types at once (purchase, omni_purchase, the pixel's): the first
+# configured type present is taken, never their sum.
+DEFAULT_CONVERSION_ACTION_TYPES = ("offsite_conversion.fb_pixel_purchase",)
+# Rate-limit error codes, sent with HTTP 400.
+RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, *range(80000, 80009)})
+TOKEN_ERROR_CODE = 190
+USAGE_HEADERS = ("x-business-use-case-usage", "x-ad-account-usage")
+LOOKBACK_DAYS = 28

@@ -40,3 +40,25 @@ EXPORT_LANGUAGES = (
 )
 
 REQUIRED_FIELDS = ("day", "campaign_id", "campaign_name", "spend", "impressions", "clicks")
+
+# --- Marketing API (adAnalytics) ---
+API_BASE = "https://api.linkedin.com"
+API_VERSION = "202601"  # LinkedIn-Version header, YYYYMM
+CAMPAIGN_STATUSES = ("ACTIVE", "PAUSED", "ARCHIVED", "COMPLETED", "CANCELED", "DRAFT")
+CAMPAIGN_PAGE_SIZE = 500
+# At most 20 fields a request; days without delivery are simply absent.
+ANALYTICS_FIELDS = (
+    "dateRange",
+    "pivotValues",
+    "costInLocalCurrency",
+    "impressions",
+    "clicks",
+    "externalWebsiteConversions",
+    "conversionValueInLocalCurrency",
+)
+WINDOW_DAYS = 30  # responses are capped at about 15,000 elements
+CAMPAIGNS_PER_REQUEST = 20  # long URLs get 414
+CAMPAIGN_URN = "urn:li:sponsoredCampaign:"
+DAILY_LIMIT_MARKER = "DAY limit"  # in the 429 message of a daily quota, which resets at midnight UTC
+TOKEN_ERROR_CODES = {65600, 65601}  # invalid, revoked
+LOOKBACK_DAYS = 7

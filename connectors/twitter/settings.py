@@ -26,3 +26,16 @@ EXPORT_LANGUAGES = (
 )
 
 REQUIRED_FIELDS = ("day", "campaign_id", "campaign_name", "spend", "impressions", "clicks")
+
+# --- X Ads API v12 (synchronous stats) ---
+API_BASE = "https://ads-api.x.com"
+API_VERSION = "12"
+CAMPAIGN_PAGE_SIZE = 1000
+STATS_WINDOW_DAYS = 7  # end - start at most 7 days, end exclusive, at midnight in the account's timezone
+ENTITIES_PER_REQUEST = 20
+PLACEMENT = "ALL_ON_TWITTER"
+METRIC_GROUPS = ("ENGAGEMENT", "BILLING", "WEB_CONVERSION")
+# Clicks are `clicks`, not `url_clicks`, like the CSV's `Clicks`.
+SPEND_MICROS = "billed_charge_local_micro"
+CONVERSIONS = "conversion_purchases"  # an object of arrays: `metric` (count), `sale_amount` (micros)
+LOOKBACK_DAYS = 14

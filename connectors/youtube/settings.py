@@ -29,3 +29,16 @@ REQUIRED_FIELDS = ("day", "campaign_id", "campaign_name", "campaign_type", "spen
 
 # The campaign type as the report writes it in the languages above.
 VIDEO_CAMPAIGN_TYPES = frozenset({"Video"})
+
+# --- Google Ads API (searchStream) ---
+API_BASE = "https://googleads.googleapis.com"
+API_VERSION = "v22"  # metrics.video_trueview_views replaced video_views in v22
+TOKEN_URL = "https://oauth2.googleapis.com/token"
+QUERY = (
+    "SELECT segments.date, campaign.id, campaign.name, customer.currency_code, metrics.cost_micros, "
+    "metrics.impressions, metrics.clicks, metrics.video_trueview_views, metrics.conversions, "
+    "metrics.conversions_value FROM campaign "
+    "WHERE segments.date BETWEEN '{first}' AND '{last}' AND campaign.advertising_channel_type = 'VIDEO'"
+)
+WINDOW_DAYS = 30
+LOOKBACK_DAYS = 14

@@ -1,14 +1,20 @@
 """Raw assets: the inputs mirrored into the warehouse as they are (export files row for row, ECB rates, accounts)."""
 
+from datetime import date, datetime, timedelta, timezone
+
 import dagster as dg
 
+from connectors.api_clients import API_CLIENTS, LOOKBACK_DAYS
+from connectors.api_pull import ApiAccount
 from connectors.channels import CHANNELS, EXPORT_FORMATS
 from connectors.crm.export import CRM_EXPORT
 from connectors.ecb.reference_rates import detect_rates_layout
+from connectors.credentials import MissingCredentials, credentials_for
 from connectors.export_layout import ExportError
 from pipelines.assets.metadata import table_metadata
 from pipelines.partitions import SINGLE_RUN, partition_days
-from pipelines.resources import DUCKDB_POOL, RoiConfigResource, WarehouseResource
+from pipelines.resources import DUCKDB_POOL, PlatformApiResource, RoiConfigResource, WarehouseResource
+from warehouse.api_loads import PullOutcome, missing_days, pull_account
 from warehouse.database import transaction
 from warehouse.exports import SyncReport, find_export_files, rejected_files, sync_exports
 from warehouse.fx import load_fx_rates
@@ -17,6 +23,7 @@ from warehouse.schema import AD_TABLES
 GROUP = "raw"
 OWNERS = ["team:marketing-analytics"]
 FILES_ACCEPTED = "export_files_accepted"
+API_PULLS_COMPLETE = "api_pulls_complete"
 
 FX_RATES = dg.AssetKey(["raw", "fx_rates"])
 ACCOUNTS = dg.AssetKey(["raw", "accounts"])
@@ -138,29 +145,92 @@ def _channel_asset(channel: str, common: dict) -> dg.AssetsDefinition:
 
     @dg.asset(
         key=key,
-        kinds={"duckdb", "csv"},
+        kinds={"duckdb", "csv", "api"},
         deps=[FX_RATES, ACCOUNTS],
-        check_specs=[dg.AssetCheckSpec(FILES_ACCEPTED, asset=key)],
+        check_specs=[
+            dg.AssetCheckSpec(FILES_ACCEPTED, asset=key),
+            dg.AssetCheckSpec(API_PULLS_COMPLETE, asset=key),
+        ],
         description=(
-            f"{label} campaign performance, one row per line of the exports in "
-            f"`<exports_dir>/{channel}/<account_id>/`: day, campaign, spend in the campaign's currency, "
-            "impressions, clicks, conversions, platform revenue. New and changed files are read; a file that "
-            "cannot be read is rejected whole (named with line and column) and its previous rows stay."
+            f"{label} campaign performance, one row per campaign and day as the platform reports it: spend in the "
+            "campaign's currency, impressions, clicks, conversions, platform revenue. From the exports in "
+            f"`<exports_dir>/{channel}/<account_id>/` (a file that cannot be read is rejected whole, named with "
+            "line and column, and its previous rows stay) and, for accounts with `source = \"api\"`, from the "
+            "platform's API, re-pulling the restatement window before the run's last day."
         ),
         **common,
     )
-    def channel_ads(context: dg.AssetExecutionContext, roi: RoiConfigResource, warehouse: WarehouseResource):
+    def channel_ads(
+        context: dg.AssetExecutionContext,
+        roi: RoiConfigResource,
+        warehouse: WarehouseResource,
+        platform_api: PlatformApiResource,
+    ):
         config = roi.load()
-        currencies = {a.account_id: a.currency for a in config.accounts if a.channel == channel}
+        accounts = [account for account in config.accounts if account.channel == channel]
         files, misplaced = find_export_files(config.exports_dir, channel, per_account=True)
         start, end = partition_days(context)
         with warehouse.connect() as con:
-            report = sync_exports(con, files, misplaced, channel, table, EXPORT_FORMATS[channel], currencies)
+            report = sync_exports(
+                con, files, misplaced, channel, table, EXPORT_FORMATS[channel],
+                {account.account_id: account.currency for account in accounts},
+            )
+            pulls = _pull_api_accounts(con, config, channel, start, end, platform_api)
             rows = con.execute(f"SELECT count(*) FROM {table} WHERE date BETWEEN ? AND ?", [start, end]).fetchone()[0]
-            metadata = table_metadata(con, table, rows, **_sync_metadata(report))
-            check = _files_check(key, channel, con)
-        for relative, reason in report.rejected.items():
-            context.log.error(reason)
-        return dg.MaterializeResult(metadata=metadata, check_results=[check])
+            metadata = table_metadata(con, table, rows, **_sync_metadata(report), **_pull_metadata(pulls))
+            checks = [_files_check(key, channel, con), _pulls_check(key, pulls)]
+        for problem in [*report.rejected.values(), *(p.message for p in pulls if not p.complete)]:
+            context.log.error(problem)
+        return dg.MaterializeResult(metadata=metadata, check_results=checks)
 
     return channel_ads
+
+
+def _pull_api_accounts(con, config, channel: str, start: date, end: date, platform_api) -> list[PullOutcome]:
+    """Pull each API account of the channel: the run's days, its restatement window, and what it still misses."""
+    accounts = [a for a in config.accounts if a.channel == channel and a.source == "api"]
+    if not accounts:
+        return []
+    clock = platform_api.clock()
+    pulled_at = datetime.fromtimestamp(clock.now(), tz=timezone.utc).replace(tzinfo=None)
+    try:
+        credentials = credentials_for(channel, platform_api.environ())
+    except MissingCredentials as error:
+        return [PullOutcome(channel, a.account_id, start, end, False, 0, 0, str(error)) for a in accounts]
+    outcomes = []
+    for account in accounts:
+        lookback = LOOKBACK_DAYS[channel] if account.lookback_days is None else account.lookback_days
+        first = min([start, end - timedelta(days=lookback), *missing_days(con, channel, account.account_id)])
+        first = max(first, config.history_start)
+        api_account = ApiAccount(
+            channel=channel, account_id=account.account_id, currency=account.currency, timezone=account.timezone,
+            api_base=account.api_base, conversion_action_types=account.conversion_action_types,
+            token_url=account.token_url,
+        )
+        client = API_CLIENTS[channel](api_account, credentials, clock, platform_api.policy())
+        outcomes.append(pull_account(con, client, api_account, first, end, pulled_at))
+    return outcomes
+
+
+def _pull_metadata(pulls: list[PullOutcome]) -> dict[str, object]:
+    if not pulls:
+        return {}
+    return {
+        "api_accounts": len(pulls),
+        "api_rows": sum(p.rows for p in pulls),
+        "api_requests": sum(p.requests for p in pulls),
+        "api_days": ", ".join(f"{p.account_id}: {p.first}..{p.last}" for p in pulls),
+    }
+
+
+def _pulls_check(asset_key: dg.AssetKey, pulls: list[PullOutcome]) -> dg.AssetCheckResult:
+    stopped = [p for p in pulls if not p.complete]
+    return dg.AssetCheckResult(
+        asset_key=asset_key,
+        check_name=API_PULLS_COMPLETE,
+        passed=not stopped,
+        description="; ".join(p.message for p in stopped) if stopped else (
+            f"{len(pulls)} API account(s) pulled in full" if pulls else "no API accounts"
+        ),
+        metadata={"stopped_accounts": dg.MetadataValue.json({p.account_id: p.message for p in stopped})},
+    )

@@ -1,0 +1,45 @@
+"""What every platform client shares: the account it pulls, the chunks of complete days it yields."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from connectors.campaign_days import CampaignDay
+
+
+@dataclass(frozen=True)
+class ApiAccount:
+    """An ad account pulled through its platform's API (from the config; no credentials here)."""
+
+    channel: str
+    account_id: str
+    currency: str
+    timezone: str = "UTC"
+    api_base: str | None = None
+    conversion_action_types: tuple[str, ...] = ()
+    token_url: str | None = None
+
+
+@dataclass(frozen=True)
+class DayChunk:
+    """Days first..last, every request for them answered: safe to replace those days with `rows`."""
+
+    first: date
+    last: date
+    rows: list[CampaignDay] = field(default_factory=list)
+
+
+def windows(start: date, end: date, days: int) -> Iterator[tuple[date, date]]:
+    """start..end (inclusive) cut into windows of at most `days` days."""
+    first = start
+    while first <= end:
+        last = min(end, first + timedelta(days=days - 1))
+        yield first, last
+        first = last + timedelta(days=1)
+
+
+def batches(items: list[str], size: int) -> Iterator[list[str]]:
+    for index in range(0, len(items), size):
+        yield items[index : index + size]

@@ -1,0 +1,117 @@
+"""Meta Marketing API: daily campaign insights of an ad account."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from datetime import date
+
+import requests
+
+from connectors.api_pull import ApiAccount, DayChunk, windows
+from connectors.api_session import ApiSession, Clock, RetryPolicy, Verdict, default_verdict, without_params
+from connectors.campaign_days import CampaignDay, NotANumber, exact_decimal, whole_number
+from connectors.credentials import renew_hint
+from connectors.facebook import settings
+
+PLATFORM = "Meta"
+
+
+def classify(response: requests.Response, now: float) -> Verdict:
+    """Meta throttles with HTTP 400 and an error code; its usage headers say how many minutes to wait."""
+    if response.ok:
+        return Verdict.ok()
+    verdict = default_verdict(response, now)
+    error = _error(response)
+    code = error.get("code")
+    if code in settings.RATE_LIMIT_CODES:
+        minutes = _minutes_to_regain_access(response)
+        return Verdict("retry", verdict.message, minutes * 60 if minutes else None)
+    if code == settings.TOKEN_ERROR_CODE or response.status_code == 401:
+        return Verdict("auth", f"{verdict.message}; renew the token in {renew_hint('facebook')}")
+    return verdict
+
+
+def _error(response: requests.Response) -> dict:
+    try:
+        error = response.json().get("error")
+    except (ValueError, AttributeError):
+        return {}
+    return error if isinstance(error, dict) else {}
+
+
+def _minutes_to_regain_access(response: requests.Response) -> float:
+    minutes = 0.0
+    for header in settings.USAGE_HEADERS:
+        try:
+            usage = json.loads(response.headers.get(header) or "{}")
+        except ValueError:
+            continue
+        entries = [entry for value in usage.values() for entry in (value if isinstance(value, list) else [value])]
+        for entry in entries:
+            if isinstance(entry, dict):
+                minutes = max(minutes, float(entry.get("estimated_time_to_regain_access") or 0))
+    return minutes
+
+
+class MetaAdsApi:
+    def __init__(self, account: ApiAccount, credentials: dict[str, str], clock: Clock, policy: RetryPolicy):
+        self.account = account
+        self.base = f"{(account.api_base or settings.API_BASE).rstrip('/')}/{settings.API_VERSION}"
+        self.action_types = account.conversion_action_types or settings.DEFAULT_CONVERSION_ACTION_TYPES
+        # The token goes in a header, never in a URL that could be logged.
+        self.session = ApiSession(
+            PLATFORM, account.account_id, classify, policy, clock,
+            headers={"Authorization": f"Bearer {credentials['ROI_META_TOKEN']}"},
+        )
+
+    def campaign_days(self, start: date, end: date) -> Iterator[DayChunk]:
+        for first, last in windows(start, end, settings.WINDOW_DAYS):
+            yield DayChunk(first, last, list(self._insights(first, last)))
+
+    def _insights(self, first: date, last: date) -> Iterator[CampaignDay]:
+        time_range = json.dumps({"since": first.isoformat(), "until": last.isoformat()}, separators=(",", ":"))
+        url = f"{self.base}/act_{self.account.account_id}/insights"
+        params = {
+            "level": "campaign",
+            "time_increment": "1",
+            "time_range": time_range,
+            "fields": ",".join(settings.INSIGHT_FIELDS),
+            "limit": str(settings.PAGE_LIMIT),
+        }
+        request = self.session.request("GET", url, params=params)
+        while True:
+            body = self.session.json_of(request, "GET", request.url)
+            try:
+                for row in body["data"]:
+                    yield self._row(row)
+                next_url = (body.get("paging") or {}).get("next")
+            except (KeyError, TypeError, NotANumber, ValueError) as error:
+                raise self.session.malformed("GET", request.url, f"unreadable insights row: {error}") from error
+            if not next_url:
+                return
+            # Meta puts the access token into its paging links; the header carries it instead.
+            request = self.session.request("GET", without_params(next_url, {"access_token"}))
+
+    def _row(self, row: dict) -> CampaignDay:
+        if row["date_start"] != row["date_stop"]:
+            raise ValueError(f"row covers {row['date_start']}..{row['date_stop']}, not one day")
+        return CampaignDay(
+            day=date.fromisoformat(row["date_start"]),
+            campaign_id=str(row["campaign_id"]),
+            campaign_name=row.get("campaign_name"),
+            currency=row.get("account_currency") or self.account.currency,
+            spend=exact_decimal(row["spend"], "spend"),
+            impressions=whole_number(row["impressions"], "impressions"),
+            clicks=whole_number(row.get("inline_link_clicks", "0"), "inline_link_clicks"),
+            conversions=self._action(row.get("actions"), "actions"),
+            platform_revenue=self._action(row.get("action_values"), "action_values"),
+        )
+
+    def _action(self, entries: list | None, what: str):
+        """The first configured action type present; absent lists mean none happened."""
+        values = {entry["action_type"]: entry["value"] for entry in entries or []}
+        for action_type in self.action_types:
+            if action_type in values:
+                return exact_decimal(values[action_type], f"{what}[{action_type}]")
+        return None

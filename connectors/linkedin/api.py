@@ -1,0 +1,113 @@
+"""LinkedIn Marketing API: campaigns of an ad account, and their daily adAnalytics."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta, timezone
+from urllib.parse import quote
+
+import requests
+
+from connectors.api_pull import ApiAccount, DayChunk, batches, windows
+from connectors.api_session import ApiSession, Clock, RetryPolicy, Verdict, default_verdict
+from connectors.campaign_days import CampaignDay, NotANumber, exact_decimal, whole_number
+from connectors.credentials import renew_hint
+from connectors.linkedin import settings
+
+PLATFORM = "LinkedIn"
+
+
+def classify(response: requests.Response, now: float) -> Verdict:
+    """A daily quota (429 saying "DAY limit") resets at midnight UTC: stop, don't wait for it."""
+    if response.status_code == 429 and settings.DAILY_LIMIT_MARKER in response.text:
+        tomorrow = datetime.fromtimestamp(now, tz=timezone.utc).date() + timedelta(days=1)
+        midnight = datetime(tomorrow.year, tomorrow.month, tomorrow.day, tzinfo=timezone.utc)
+        return Verdict("quota", "daily API limit reached", retry_at=midnight)
+    verdict = default_verdict(response, now)
+    if response.status_code == 401 or _service_error_code(response) in settings.TOKEN_ERROR_CODES:
+        return Verdict("auth", f"{verdict.message}; renew the token in {renew_hint('linkedin')}")
+    return verdict
+
+
+def _service_error_code(response: requests.Response) -> int | None:
+    try:
+        return response.json().get("serviceErrorCode")
+    except ValueError:
+        return None
+
+
+class LinkedInAdsApi:
+    def __init__(self, account: ApiAccount, credentials: dict[str, str], clock: Clock, policy: RetryPolicy):
+        self.account = account
+        self.base = (account.api_base or settings.API_BASE).rstrip("/")
+        self.session = ApiSession(
+            PLATFORM, account.account_id, classify, policy, clock,
+            headers={
+                "Authorization": f"Bearer {credentials['ROI_LINKEDIN_TOKEN']}",
+                "LinkedIn-Version": settings.API_VERSION,
+                "X-Restli-Protocol-Version": "2.0.0",
+            },
+        )
+
+    def campaigns(self) -> dict[str, str]:
+        """Campaign id -> name, every status, following metadata.nextPageToken."""
+        statuses = ",".join(settings.CAMPAIGN_STATUSES)
+        url = (f"{self.base}/rest/adAccounts/{self.account.account_id}/adCampaigns?q=search"
+               f"&search=(status:(values:List({statuses})))&pageSize={settings.CAMPAIGN_PAGE_SIZE}")
+        names: dict[str, str] = {}
+        page_url = url
+        while True:
+            body = self.session.get_json(page_url)
+            try:
+                for element in body["elements"]:
+                    names[str(element["id"])] = element.get("name")
+                token = (body.get("metadata") or {}).get("nextPageToken")
+            except (KeyError, TypeError, AttributeError) as error:
+                raise self.session.malformed("GET", page_url, f"no campaign list ({error!r} missing)") from error
+            if not token:
+                return names
+            page_url = f"{url}&pageToken={quote(str(token), safe='')}"
+
+    def campaign_days(self, start: date, end: date) -> Iterator[DayChunk]:
+        names = self.campaigns()
+        ids = sorted(names)
+        for first, last in windows(start, end, settings.WINDOW_DAYS):
+            rows: list[CampaignDay] = []
+            for batch in batches(ids, settings.CAMPAIGNS_PER_REQUEST):
+                rows.extend(self._analytics(first, last, batch, names))
+            yield DayChunk(first, last, rows)
+
+    def _analytics(self, first: date, last: date, campaign_ids: list[str], names: dict[str, str]):
+        # Rest.li 2.0: parentheses, colons and commas stay as they are; only the URNs are percent-encoded.
+        campaigns = ",".join(quote(settings.CAMPAIGN_URN + campaign_id, safe="") for campaign_id in campaign_ids)
+        url = (
+            f"{self.base}/rest/adAnalytics?q=analytics&pivot=(value:CAMPAIGN)&timeGranularity=(value:DAILY)"
+            f"&dateRange=(start:{_restli_date(first)},end:{_restli_date(last)})"
+            f"&campaigns=List({campaigns})&fields={','.join(settings.ANALYTICS_FIELDS)}"
+        )
+        body = self.session.get_json(url)
+        try:
+            return [self._row(element, names) for element in body["elements"]]
+        except (KeyError, TypeError, NotANumber, ValueError) as error:
+            raise self.session.malformed("GET", url, f"unreadable analytics element: {error}") from error
+
+    def _row(self, element: dict, names: dict[str, str]) -> CampaignDay:
+        start = element["dateRange"]["start"]
+        campaign_id = element["pivotValues"][0].removeprefix(settings.CAMPAIGN_URN)
+        revenue = element.get("conversionValueInLocalCurrency")
+        conversions = element.get("externalWebsiteConversions")
+        return CampaignDay(
+            day=date(start["year"], start["month"], start["day"]),
+            campaign_id=campaign_id,
+            campaign_name=names.get(campaign_id),
+            currency=self.account.currency,
+            spend=exact_decimal(element["costInLocalCurrency"], "costInLocalCurrency"),
+            impressions=whole_number(element["impressions"], "impressions"),
+            clicks=whole_number(element["clicks"], "clicks"),
+            conversions=None if conversions is None else exact_decimal(conversions, "externalWebsiteConversions"),
+            platform_revenue=None if revenue is None else exact_decimal(revenue, "conversionValueInLocalCurrency"),
+        )
+
+
+def _restli_date(day: date) -> str:
+    return f"(year:{day.year},month:{day.month},day:{day.day})"

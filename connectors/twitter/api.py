@@ -1,0 +1,126 @@
+"""X Ads API v12: campaigns of an ad account, and their daily stats (OAuth 1.0a)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+from urllib.parse import quote
+from zoneinfo import ZoneInfo
+
+import requests
+from requests_oauthlib import OAuth1
+
+from connectors.api_pull import ApiAccount, DayChunk, batches, windows
+from connectors.api_session import ApiSession, Clock, RetryPolicy, Verdict, default_verdict
+from connectors.campaign_days import CampaignDay, NotANumber, from_micros, whole_number
+from connectors.credentials import renew_hint
+from connectors.twitter import settings
+
+PLATFORM = "X"
+
+
+def classify(response: requests.Response, now: float) -> Verdict:
+    """On 429 wait until x-rate-limit-reset (epoch seconds); on 503 honour retry-after."""
+    verdict = default_verdict(response, now)
+    if response.status_code == 429:
+        reset = response.headers.get("x-account-rate-limit-reset") or response.headers.get("x-rate-limit-reset")
+        if reset and reset.strip().isdigit():
+            return Verdict("retry", verdict.message, max(1.0, float(reset) - now + 1))
+    if verdict.kind == "auth":
+        return Verdict("auth", f"{verdict.message}; renew the credentials in {renew_hint('twitter')}")
+    return verdict
+
+
+class XAdsApi:
+    def __init__(self, account: ApiAccount, credentials: dict[str, str], clock: Clock, policy: RetryPolicy):
+        self.account = account
+        self.base = f"{(account.api_base or settings.API_BASE).rstrip('/')}/{settings.API_VERSION}"
+        self.zone = ZoneInfo(account.timezone)
+        auth = OAuth1(
+            credentials["ROI_X_CONSUMER_KEY"], credentials["ROI_X_CONSUMER_SECRET"],
+            credentials["ROI_X_ACCESS_TOKEN"], credentials["ROI_X_ACCESS_SECRET"],
+        )
+        self.session = ApiSession(PLATFORM, account.account_id, classify, policy, clock, auth=auth)
+
+    def campaigns(self) -> dict[str, tuple[str, str]]:
+        """Campaign id -> (name, currency), deleted ones included (they have history), following next_cursor."""
+        url = f"{self.base}/accounts/{self.account.account_id}/campaigns?count={settings.CAMPAIGN_PAGE_SIZE}&with_deleted=true"
+        campaigns: dict[str, tuple[str, str]] = {}
+        page_url = url
+        while True:
+            body = self.session.get_json(page_url)
+            try:
+                for campaign in body["data"]:
+                    campaigns[str(campaign["id"])] = (campaign.get("name"), campaign.get("currency") or self.account.currency)
+                cursor = body.get("next_cursor")
+            except (KeyError, TypeError) as error:
+                raise self.session.malformed("GET", page_url, f"no campaign list ({error!r} missing)") from error
+            if not cursor:
+                return campaigns
+            page_url = f"{url}&cursor={quote(str(cursor), safe='')}"
+
+    def campaign_days(self, start: date, end: date) -> Iterator[DayChunk]:
+        campaigns = self.campaigns()
+        ids = sorted(campaigns)
+        for first, last in windows(start, end, settings.STATS_WINDOW_DAYS):
+            rows: list[CampaignDay] = []
+            for batch in batches(ids, settings.ENTITIES_PER_REQUEST):
+                rows.extend(self._stats(first, last, batch, campaigns))
+            yield DayChunk(first, last, rows)
+
+    def _midnight(self, day: date) -> str:
+        local = datetime.combine(day, time(0), tzinfo=self.zone)
+        return local.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def _stats(self, first: date, last: date, campaign_ids: list[str], campaigns) -> list[CampaignDay]:
+        url = (
+            f"{self.base}/stats/accounts/{self.account.account_id}?entity=CAMPAIGN"
+            f"&entity_ids={','.join(campaign_ids)}&start_time={self._midnight(first)}"
+            f"&end_time={self._midnight(last + timedelta(days=1))}&granularity=DAY"
+            f"&placement={settings.PLACEMENT}&metric_groups={','.join(settings.METRIC_GROUPS)}"
+        )
+        body = self.session.get_json(url)
+        days = (last - first).days + 1
+        try:
+            rows = []
+            for entity in body["data"]:
+                name, currency = campaigns.get(str(entity["id"]), (None, self.account.currency))
+                metrics = entity["id_data"][0]["metrics"]
+                rows.extend(self._entity_rows(str(entity["id"]), name, currency, metrics, first, days))
+            return rows
+        except (KeyError, IndexError, TypeError, NotANumber) as error:
+            raise self.session.malformed("GET", url, f"unreadable stats: {error}") from error
+
+    def _entity_rows(self, campaign_id, name, currency, metrics, first: date, days: int) -> list[CampaignDay]:
+        conversions = metrics.get(settings.CONVERSIONS) or {}
+        series = {
+            "impressions": metrics.get("impressions"),
+            "clicks": metrics.get("clicks"),
+            "spend": metrics.get(settings.SPEND_MICROS),
+            "conversions": conversions.get("metric"),
+            "revenue": conversions.get("sale_amount"),
+        }
+        for key, values in series.items():
+            if values is not None and len(values) != days:
+                raise NotANumber(f"{key} has {len(values)} values for {days} days")
+        rows = []
+        for index in range(days):
+            def value(key):  # a metric that did not serve is null, not zeros
+                values = series[key]
+                return 0 if values is None or values[index] is None else values[index]
+            spend = from_micros(value("spend"), settings.SPEND_MICROS)
+            row = CampaignDay(
+                day=first + timedelta(days=index),
+                campaign_id=campaign_id,
+                campaign_name=name,
+                currency=currency,
+                spend=spend,
+                impressions=whole_number(value("impressions"), "impressions"),
+                clicks=whole_number(value("clicks"), "clicks"),
+                conversions=Decimal(whole_number(value("conversions"), "conversion_purchases.metric")),
+                platform_revenue=from_micros(value("revenue"), "conversion_purchases.sale_amount"),
+            )
+            if row.spend or row.impressions or row.clicks or row.conversions or row.platform_revenue:
+                rows.append(row)
+        return rows

@@ -1,0 +1,99 @@
+"""Google Ads API: daily metrics of an account's video (YouTube) campaigns, through searchStream."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
+
+import requests
+
+from connectors.api_pull import ApiAccount, DayChunk, windows
+from connectors.api_session import ApiSession, Clock, RetryPolicy, Verdict, default_verdict
+from connectors.campaign_days import CampaignDay, NotANumber, exact_decimal, from_micros, whole_number
+from connectors.credentials import GOOGLE_ACCESS_TOKEN, renew_hint
+from connectors.youtube import settings
+
+PLATFORM = "Google Ads"
+RETRY_DELAY = re.compile(r'"retryDelay"\s*:\s*"(\d+)(?:\.\d+)?s"')
+
+
+def classify(response: requests.Response, now: float) -> Verdict:
+    """RESOURCE_EXHAUSTED says how long to wait (seconds, or hours for the daily quota); the session decides
+    whether that fits in this run."""
+    verdict = default_verdict(response, now)
+    if response.status_code == 429:
+        delay = RETRY_DELAY.search(response.text)
+        return Verdict("retry", verdict.message, float(delay.group(1)) if delay else verdict.wait_seconds)
+    if verdict.kind == "auth":
+        return Verdict("auth", f"{verdict.message}; renew the credentials in {renew_hint('youtube')}")
+    return verdict
+
+
+def classify_token(response: requests.Response, now: float) -> Verdict:
+    verdict = default_verdict(response, now)
+    if response.status_code in (400, 401) and ("invalid_grant" in response.text or "invalid_client" in response.text):
+        return Verdict("auth", f"the OAuth client or refresh token was refused; renew {renew_hint('youtube')}")
+    return verdict
+
+
+class GoogleAdsApi:
+    def __init__(self, account: ApiAccount, credentials: dict[str, str], clock: Clock, policy: RetryPolicy):
+        self.account = account
+        self.customer_id = account.account_id.replace("-", "")
+        self.base = f"{(account.api_base or settings.API_BASE).rstrip('/')}/{settings.API_VERSION}"
+        self.credentials = credentials
+        self.clock, self.policy = clock, policy
+        self.session = ApiSession(
+            PLATFORM, account.account_id, classify, policy, clock,
+            headers={
+                "developer-token": credentials["ROI_GOOGLE_ADS_DEVELOPER_TOKEN"],
+                "login-customer-id": credentials["ROI_GOOGLE_ADS_LOGIN_CUSTOMER_ID"].replace("-", ""),
+            },
+        )
+
+    def _access_token(self) -> str:
+        if GOOGLE_ACCESS_TOKEN in self.credentials:
+            return self.credentials[GOOGLE_ACCESS_TOKEN]
+        token_url = self.account.token_url or settings.TOKEN_URL
+        oauth = ApiSession(f"{PLATFORM} OAuth", self.account.account_id, classify_token, self.policy, self.clock)
+        form = {
+            "grant_type": "refresh_token",
+            "client_id": self.credentials["ROI_GOOGLE_ADS_CLIENT_ID"],
+            "client_secret": self.credentials["ROI_GOOGLE_ADS_CLIENT_SECRET"],
+            "refresh_token": self.credentials["ROI_GOOGLE_ADS_REFRESH_TOKEN"],
+        }
+        body = oauth.post_json(token_url, data=form)
+        token = body.get("access_token") if isinstance(body, dict) else None
+        if not token:
+            raise oauth.malformed("POST", token_url, "no access_token in the token response")
+        return token
+
+    def campaign_days(self, start: date, end: date) -> Iterator[DayChunk]:
+        self.session.set_header("Authorization", f"Bearer {self._access_token()}")
+        for first, last in windows(start, end, settings.WINDOW_DAYS):
+            yield DayChunk(first, last, self._search(first, last))
+
+    def _search(self, first: date, last: date) -> list[CampaignDay]:
+        url = f"{self.base}/customers/{self.customer_id}/googleAds:searchStream"
+        query = settings.QUERY.format(first=first.isoformat(), last=last.isoformat())
+        batches = self.session.post_json(url, json={"query": query})
+        try:
+            return [self._row(result) for batch in batches for result in batch.get("results", [])]
+        except (KeyError, TypeError, AttributeError, NotANumber, ValueError) as error:
+            raise self.session.malformed("POST", url, f"unreadable result: {error}") from error
+
+    def _row(self, result: dict) -> CampaignDay:
+        metrics = result.get("metrics", {})  # proto3 JSON leaves zero metrics out
+        return CampaignDay(
+            day=date.fromisoformat(result["segments"]["date"]),
+            campaign_id=str(result["campaign"]["id"]),
+            campaign_name=result["campaign"].get("name"),
+            currency=result.get("customer", {}).get("currencyCode") or self.account.currency,
+            spend=from_micros(metrics.get("costMicros", "0"), "metrics.costMicros"),
+            impressions=whole_number(metrics.get("impressions", "0"), "metrics.impressions"),
+            clicks=whole_number(metrics.get("clicks", "0"), "metrics.clicks"),
+            conversions=exact_decimal(metrics.get("conversions", Decimal(0)), "metrics.conversions"),
+            platform_revenue=exact_decimal(metrics.get("conversionsValue", Decimal(0)), "metrics.conversionsValue"),
+        )
