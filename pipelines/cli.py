@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta, timezone
 
 import dagster as dg
 
+from connectors.credentials import MissingCredentials, credentials_for
 from pipelines.config import ConfigError, RoiConfig, load_config
 from pipelines.runs import materialize_days, run_problems
 from warehouse import report
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(config: RoiConfig, start: date, end: date) -> int:
-    problem = _check_range(config, start, end)
+    problem = _check_range(config, start, end) or _check_credentials(config)
     if problem:
         print(f"roi: {problem}", file=sys.stderr)
         return EXIT_USAGE
@@ -76,6 +77,16 @@ def _check_range(config: RoiConfig, start: date, end: date) -> str | None:
     today = datetime.now(timezone.utc).date()
     if end >= today:
         return f"--end {end} is not a complete day yet (the last one is {today - timedelta(days=1)})"
+    return None
+
+
+def _check_credentials(config: RoiConfig) -> str | None:
+    """API accounts need their platform's environment variables: say which, before any request."""
+    for channel in sorted({account.channel for account in config.accounts if account.source == "api"}):
+        try:
+            credentials_for(channel)
+        except MissingCredentials as error:
+            return str(error)
     return None
 
 

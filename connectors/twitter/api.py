@@ -21,12 +21,17 @@ PLATFORM = "X"
 
 
 def classify(response: requests.Response, now: float) -> Verdict:
-    """On 429 wait until x-rate-limit-reset (epoch seconds); on 503 honour retry-after."""
+    """On 429 wait until the exhausted limit (user or account level) resets; on 503 honour retry-after."""
     verdict = default_verdict(response, now)
     if response.status_code == 429:
-        reset = response.headers.get("x-account-rate-limit-reset") or response.headers.get("x-rate-limit-reset")
-        if reset and reset.strip().isdigit():
-            return Verdict("retry", verdict.message, max(1.0, float(reset) - now + 1))
+        resets = [
+            float(response.headers[f"{limit}-reset"])
+            for limit in settings.RATE_LIMIT_HEADERS
+            if response.headers.get(f"{limit}-remaining") == "0"
+            and response.headers.get(f"{limit}-reset", "").strip().isdigit()
+        ]
+        if resets:
+            return Verdict("retry", verdict.message, max(1.0, max(resets) - now + 1))
     if verdict.kind == "auth":
         return Verdict("auth", f"{verdict.message}; renew the credentials in {renew_hint('twitter')}")
     return verdict

@@ -39,3 +39,5 @@ METRIC_GROUPS = ("ENGAGEMENT", "BILLING", "WEB_CONVERSION")
 SPEND_MICROS = "billed_charge_local_micro"
 CONVERSIONS = "conversion_purchases"  # an object of arrays: `metric` (count), `sale_amount` (micros)
 LOOKBACK_DAYS = 14
+# User-level and account-level limits; each comes as <prefix>-limit, -remaining and -reset (epoch seconds).
+RATE_LIMIT_HEADERS = ("x-rate-limit", "x-account-rate-limit")
