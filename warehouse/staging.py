@@ -40,7 +40,7 @@ def build_stg_ad_performance(con: duckdb.DuckDBPyConnection, start: date, end: d
                            arg_max(source, (source_updated_at, source)) AS source
                     FROM export_rows GROUP BY ALL)
                 SELECT date, channel, account_id, campaign_id,
-                       arg_max(campaign_name, line), arg_max(currency, line),
+                       arg_max(campaign_name, coalesce(line, 0)), arg_max(currency, coalesce(line, 0)),
                        sum(spend), sum(impressions), sum(clicks), sum(conversions), sum(platform_revenue),
                        source
                 FROM export_rows JOIN newest USING (date, channel, account_id, campaign_id, source)
