@@ -192,3 +192,28 @@ def test_google_ads_unauthenticated_names_the_variables(fake_platforms):
     with pytest.raises(AuthError) as error:
         pulled(client(fakes, "youtube", "7712345678"), day(1), day(1))
     assert "ROI_GOOGLE_ADS_ACCESS_TOKEN" in str(error.value)
+
+
+def test_a_day_is_yielded_only_once_every_request_for_it_succeeded(fake_platforms):
+    fakes = fake_platforms
+    for n in range(1, 26):  # two analytics requests for the same days: 20 campaigns, then 5
+        fakes.linkedin.put("508765432", fact(3, campaign=str(612345000 + n)))
+    fakes.linkedin.server_error(times=50, when=lambda request: "adAnalytics" in request.path
+                                and "612345021" in request.query_string)
+    api = client(fakes, "linkedin", "508765432", policy=RetryPolicy(max_attempts=2))
+    chunks = []
+    with pytest.raises(Exception) as error:
+        for chunk in api.campaign_days(day(1), day(7)):
+            chunks.append(chunk)
+    assert chunks == []  # the first 20 campaigns' rows were not handed over on their own
+    assert "gave up after 2 attempts: HTTP 500" in str(error.value)
+
+
+def test_meta_ad_account_usage_reset_is_honoured(fake_platforms):
+    fakes = fake_platforms
+    fakes.facebook.put("1234567890", fact(1))
+    fakes.fail("facebook", 400, {"error": {"message": "(#4) Application request limit reached", "code": 4}},
+               headers={"x-ad-account-usage": '{"acc_id_util_pct": 100, "reset_time_duration": 240}'})
+    clock = FakeClock()
+    assert len(pulled(client(fakes, "facebook", "1234567890", clock), day(1), day(1))) == 1
+    assert clock.sleeps == [240.0]

@@ -251,7 +251,7 @@ def test_the_same_facts_via_csv_and_via_api_give_identical_rows(api_run, fake_pl
     assert len(via_csv.query(rows)) == 40
 
 
-def test_roi_run_names_a_missing_variable_before_any_request(fake_platforms, tmp_path):
+def test_roi_run_names_a_missing_variable_before_any_request_then_runs(fake_platforms, tmp_path):
     september(fake_platforms)
     config_path = write_config(tmp_path, fake_platforms.base_url)
     env = {key: value for key, value in os.environ.items() if not key.startswith("ROI_")}
@@ -262,6 +262,15 @@ def test_roi_run_names_a_missing_variable_before_any_request(fake_platforms, tmp
     assert done.returncode == 2
     assert "facebook API accounts need the environment variable(s) ROI_META_TOKEN" in done.stderr
     assert fake_platforms.requests == []
+
+    env["ROI_META_TOKEN"] = fake_platforms.environment()["ROI_META_TOKEN"]
+    done = subprocess.run([str(Path(sys.executable).parent / "roi"), "run", "--start", "2026-09-01", "--end",
+                           "2026-09-10"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    report = subprocess.run([str(Path(sys.executable).parent / "roi"), "report"], env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert [line.split()[:2] for line in report.stdout.splitlines()[2:6]] == [
+        ["DE", "youtube"], ["FR", "linkedin"], ["GLOBAL", "facebook"], ["UK", "twitter"]]
 
 
 def _exportgen():

@@ -41,12 +41,16 @@ def _error(response: requests.Response) -> dict:
 
 
 def _minutes_to_regain_access(response: requests.Response) -> float:
+    """The longest wait any usage header announces: business use cases in minutes, the ad account in seconds."""
     minutes = 0.0
     for header in settings.USAGE_HEADERS:
         try:
             usage = json.loads(response.headers.get(header) or "{}")
         except ValueError:
             continue
+        if not isinstance(usage, dict):
+            continue
+        minutes = max(minutes, float(usage.get("reset_time_duration") or 0) / 60)
         entries = [entry for value in usage.values() for entry in (value if isinstance(value, list) else [value])]
         for entry in entries:
             if isinstance(entry, dict):
