@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from urllib.parse import quote
 
 from connectors.campaign_days import CampaignDay
 
@@ -43,3 +44,18 @@ def windows(start: date, end: date, days: int) -> Iterator[tuple[date, date]]:
 def batches(items: list[str], size: int) -> Iterator[list[str]]:
     for index in range(0, len(items), size):
         yield items[index : index + size]
+
+
+def cursor_pages(session, url: str, cursor_param: str, next_cursor) -> Iterator[tuple[str, dict]]:
+    """(page url, body) for every page of a cursor-paginated list; `next_cursor(body)` is None on the last page."""
+    page_url = url
+    while True:
+        body = session.get_json(page_url)
+        yield page_url, body
+        try:
+            cursor = next_cursor(body)
+        except (AttributeError, TypeError) as error:
+            raise session.malformed("GET", page_url, f"no paging cursor ({error})") from error
+        if not cursor:
+            return
+        page_url = f"{url}&{cursor_param}={quote(str(cursor), safe='')}"

@@ -27,8 +27,10 @@ REPO = Path(__file__).resolve().parent.parent
 SEPTEMBER = (date(2026, 9, 1), date(2026, 9, 30))
 
 
-def _build_sample_module():
-    spec = importlib.util.spec_from_file_location("build_sample", REPO / "sample" / "build_sample.py")
+def load_script(relative: str):
+    """A script of the repo that is not a package module (sample/build_sample.py, bench/exportgen.py)."""
+    path = REPO / relative
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
@@ -38,7 +40,7 @@ def _build_sample_module():
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
     """The bundled sample written afresh into a temp folder, with its files' download times."""
-    _build_sample_module().build(tmp_path / "sample")
+    load_script("sample/build_sample.py").build(tmp_path / "sample")
     return tmp_path / "sample"
 
 

@@ -6,7 +6,6 @@ kept out of everything, and the same facts via CSV and via API giving the same r
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import subprocess
@@ -21,7 +20,7 @@ import pytest
 from pipelines.config import load_config
 from pipelines.resources import PlatformApiResource
 from pipelines.runs import materialize_days, run_problems
-from tests.conftest import REPO, PipelineRun
+from tests.conftest import REPO, PipelineRun, load_script
 from tests.fakes.clock import FakeClock
 from tests.fakes.data import CampaignDay
 from tests.fakes.fixtures import fake_platforms  # noqa: F401
@@ -223,7 +222,7 @@ def test_secrets_never_reach_logs_metadata_run_storage_or_the_warehouse(api_run,
 def test_the_same_facts_via_csv_and_via_api_give_identical_rows(api_run, fake_platforms, tmp_path):
     via_api = api_run(day(1), day(10))
     config_path = write_config(tmp_path / "csv", fake_platforms.base_url, source="csv")
-    exportgen = _exportgen()
+    exportgen = load_script("bench/exportgen.py")
     writers = {
         "linkedin": lambda path, rows: exportgen.write_linkedin(path, rows),
         "twitter": lambda path, rows: exportgen.write_twitter(path, rows, variant="utf16-tab"),
@@ -272,10 +271,3 @@ def test_roi_run_names_a_missing_variable_before_any_request_then_runs(fake_plat
     assert [line.split()[:2] for line in report.stdout.splitlines()[2:6]] == [
         ["DE", "youtube"], ["FR", "linkedin"], ["GLOBAL", "facebook"], ["UK", "twitter"]]
 
-
-def _exportgen():
-    spec = importlib.util.spec_from_file_location("exportgen", REPO / "bench" / "exportgen.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module

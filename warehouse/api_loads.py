@@ -4,7 +4,7 @@ transaction, only once every request for them has succeeded."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 import duckdb
 
@@ -25,12 +25,16 @@ def api_source(channel: str, account_id: str) -> str:
     return f"api:{channel}/{account_id}"
 
 
-def missing_days(con: duckdb.DuckDBPyConnection, channel: str, account_id: str) -> list[date]:
-    rows = con.execute(
-        "SELECT DISTINCT date FROM raw.api_missing_days WHERE channel = ? AND account_id = ? ORDER BY 1",
-        [channel, account_id],
-    ).fetchall()
-    return [row[0] for row in rows]
+def pull_window(
+    con: duckdb.DuckDBPyConnection, account: ApiAccount, start: date, end: date, lookback_days: int, history_start: date
+) -> tuple[date, date]:
+    """A run's days, the restatement window before its last day, and the days an earlier pull left missing."""
+    missing = con.execute(
+        "SELECT min(date) FROM raw.api_missing_days WHERE channel = ? AND account_id = ?",
+        [account.channel, account.account_id],
+    ).fetchone()[0]
+    first = min(day for day in (start, end - timedelta(days=lookback_days), missing) if day is not None)
+    return max(first, history_start), end
 
 
 def mark_requested(con: duckdb.DuckDBPyConnection, channel: str, account_id: str, first: date, last: date) -> None:

@@ -145,7 +145,7 @@ def sync_exports(
         report.rows_loaded += rows
     present = {export.relative for export in files} | set(misplaced)
     for relative in sorted(set(known) - present):
-        _forget_file(con, table, relative)
+        _forget_file(con, table, relative, has_days=account_currencies is not None)
         report.removed.append(relative)
     return report
 
@@ -427,10 +427,10 @@ def _record_rejection(con, kind, relative, account_id, modified_at, size_bytes, 
         )
 
 
-def _forget_file(con: duckdb.DuckDBPyConnection, table: str, relative: str) -> None:
+def _forget_file(con: duckdb.DuckDBPyConnection, table: str, relative: str, has_days: bool) -> None:
     """A file deleted from the exports folder takes its rows with it."""
     with transaction(con):
-        if table != "raw.crm_deals":
+        if has_days:
             record_changed_days(con, f"SELECT date FROM {table} WHERE source = ?", [relative])
         con.execute(f"DELETE FROM {table} WHERE source = ?", [relative])
         con.execute("DELETE FROM raw.export_files WHERE path = ?", [relative])

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import requests
 
-from connectors.api_pull import ApiAccount, DayChunk, batches, windows
+from connectors.api_pull import ApiAccount, DayChunk, batches, cursor_pages, windows
 from connectors.api_session import ApiSession, Clock, RetryPolicy, Verdict, default_verdict
 from connectors.campaign_days import CampaignDay, NotANumber, exact_decimal, whole_number
 from connectors.credentials import renew_hint
@@ -55,18 +55,13 @@ class LinkedInAdsApi:
         url = (f"{self.base}/rest/adAccounts/{self.account.account_id}/adCampaigns?q=search"
                f"&search=(status:(values:List({statuses})))&pageSize={settings.CAMPAIGN_PAGE_SIZE}")
         names: dict[str, str] = {}
-        page_url = url
-        while True:
-            body = self.session.get_json(page_url)
+        pages = cursor_pages(self.session, url, "pageToken", lambda body: (body.get("metadata") or {}).get("nextPageToken"))
+        for page_url, body in pages:
             try:
-                for element in body["elements"]:
-                    names[str(element["id"])] = element.get("name")
-                token = (body.get("metadata") or {}).get("nextPageToken")
-            except (KeyError, TypeError, AttributeError) as error:
+                names.update({str(element["id"]): element.get("name") for element in body["elements"]})
+            except (KeyError, TypeError) as error:
                 raise self.session.malformed("GET", page_url, f"no campaign list ({error!r} missing)") from error
-            if not token:
-                return names
-            page_url = f"{url}&pageToken={quote(str(token), safe='')}"
+        return names
 
     def campaign_days(self, start: date, end: date) -> Iterator[DayChunk]:
         names = self.campaigns()

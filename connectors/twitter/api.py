@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
-from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
 import requests
 from requests_oauthlib import OAuth1
 
-from connectors.api_pull import ApiAccount, DayChunk, batches, windows
+from connectors.api_pull import ApiAccount, DayChunk, batches, cursor_pages, windows
 from connectors.api_session import ApiSession, Clock, RetryPolicy, Verdict, default_verdict
 from connectors.campaign_days import CampaignDay, NotANumber, from_micros, whole_number
 from connectors.credentials import renew_hint
@@ -52,18 +51,13 @@ class XAdsApi:
         """Campaign id -> (name, currency), deleted ones included (they have history), following next_cursor."""
         url = f"{self.base}/accounts/{self.account.account_id}/campaigns?count={settings.CAMPAIGN_PAGE_SIZE}&with_deleted=true"
         campaigns: dict[str, tuple[str, str]] = {}
-        page_url = url
-        while True:
-            body = self.session.get_json(page_url)
+        for page_url, body in cursor_pages(self.session, url, "cursor", lambda body: body.get("next_cursor")):
             try:
                 for campaign in body["data"]:
                     campaigns[str(campaign["id"])] = (campaign.get("name"), campaign.get("currency") or self.account.currency)
-                cursor = body.get("next_cursor")
             except (KeyError, TypeError) as error:
                 raise self.session.malformed("GET", page_url, f"no campaign list ({error!r} missing)") from error
-            if not cursor:
-                return campaigns
-            page_url = f"{url}&cursor={quote(str(cursor), safe='')}"
+        return campaigns
 
     def campaign_days(self, start: date, end: date) -> Iterator[DayChunk]:
         campaigns = self.campaigns()

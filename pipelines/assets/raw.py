@@ -1,6 +1,6 @@
 """Raw assets: the inputs mirrored into the warehouse as they are (export files row for row, ECB rates, accounts)."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 
 import dagster as dg
 
@@ -14,7 +14,7 @@ from connectors.export_layout import ExportError
 from pipelines.assets.metadata import table_metadata
 from pipelines.partitions import SINGLE_RUN, partition_days
 from pipelines.resources import DUCKDB_POOL, PlatformApiResource, RoiConfigResource, WarehouseResource
-from warehouse.api_loads import PullOutcome, missing_days, pull_account
+from warehouse.api_loads import PullOutcome, pull_account, pull_window
 from warehouse.database import transaction
 from warehouse.exports import SyncReport, find_export_files, rejected_files, sync_exports
 from warehouse.fx import load_fx_rates
@@ -200,15 +200,14 @@ def _pull_api_accounts(con, config, channel: str, start: date, end: date, platfo
     outcomes = []
     for account in accounts:
         lookback = LOOKBACK_DAYS[channel] if account.lookback_days is None else account.lookback_days
-        first = min([start, end - timedelta(days=lookback), *missing_days(con, channel, account.account_id)])
-        first = max(first, config.history_start)
         api_account = ApiAccount(
             channel=channel, account_id=account.account_id, currency=account.currency, timezone=account.timezone,
             api_base=account.api_base, conversion_action_types=account.conversion_action_types,
             token_url=account.token_url,
         )
+        first, last = pull_window(con, api_account, start, end, lookback, config.history_start)
         client = API_CLIENTS[channel](api_account, credentials, clock, platform_api.policy())
-        outcomes.append(pull_account(con, client, api_account, first, end, pulled_at))
+        outcomes.append(pull_account(con, client, api_account, first, last, pulled_at))
     return outcomes
 
 
