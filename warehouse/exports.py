@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -442,3 +442,17 @@ def rejected_files(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, str]:
     ).fetchall()
     return dict(rows)
 
+
+
+def days_covered(path: Path, export_format: ExportFormat) -> tuple[date, date] | None:
+    """First and last day of an export's data rows (None when it has none); raises ExportError if unreadable.
+
+    Read in a throwaway in-memory database, so it never touches the warehouse (the file sensor uses it).
+    """
+    layout = detect_layout(path, export_format)
+    day = "day" if "day" in layout.columns else "close_date"
+    with duckdb.connect() as con:
+        _read_cells(con, layout)
+        _type_cells(con, layout)
+        first, last = con.execute(f"SELECT min({day}), max({day}) FROM export_rows WHERE is_data").fetchone()
+    return (first, last) if first else None
