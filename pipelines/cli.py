@@ -11,7 +11,7 @@ import dagster as dg
 
 from connectors.credentials import MissingCredentials, credentials_for
 from pipelines.config import ConfigError, RoiConfig, load_config
-from pipelines.runs import materialize_days, run_problems
+from pipelines.runs import materialize_days, published, run_problems
 from warehouse import report
 from warehouse.database import connect_read_only
 
@@ -61,11 +61,14 @@ def run(config: RoiConfig, start: date, end: date) -> int:
         problems = run_problems(result)
     for line in problems:
         print(f"FAILED  {line}", file=sys.stderr)
+    if published(result):
+        print(f"published: {config.warehouse}" + (f" and {config.parquet_dir}/*.parquet" if config.parquet_dir else ""))
+    else:
+        print(f"not published: analysts keep the previous {config.warehouse}", file=sys.stderr)
     if problems:
         print(f"roi run {start}..{end}: {len(problems)} problem(s); run {result.run_id}", file=sys.stderr)
         return EXIT_FAILED
     print(f"roi run {start}..{end}: every asset loaded and every check passed; run {result.run_id}")
-    print(f"warehouse: {config.warehouse}")
     return EXIT_OK
 
 

@@ -33,12 +33,17 @@ TOP_LEVEL_KEYS = {
     "history_start",
     "accounts",
     "api",
+    "working_dir",
+    "parquet_dir",
+    "schedule",
+    "freshness_days",
 }
 ACCOUNT_KEYS = {
     "channel", "account_id", "market", "scope", "currency",
     "source", "api_base", "timezone", "lookback_days", "conversion_action_types", "token_url",
 }
 API_KEYS = {"timeout_seconds", "max_wait_seconds"}
+SCHEDULE_KEYS = {"hour", "timezone"}
 SOURCES = ("csv", "api")
 REQUIRED_TOP_LEVEL = ("reporting_currency", "warehouse", "exports_dir", "fx_rates")
 REQUIRED_ACCOUNT_KEYS = ("channel", "account_id", "market", "scope", "currency")
@@ -72,16 +77,32 @@ class ApiSettings:
 
 
 @dataclass(frozen=True)
+class ScheduleSettings:
+    hour: int = 6  # the daily run starts at this hour...
+    timezone: str = "UTC"  # ...of this timezone
+
+
+@dataclass(frozen=True)
 class RoiConfig:
     path: Path
     reporting_currency: str
-    warehouse: Path
+    warehouse: Path  # the analysts' file, replaced whole after each successful run
     exports_dir: Path
     fx_rates: Path
     revenue_source: str
     history_start: date
     accounts: tuple[Account, ...]
     api: ApiSettings = ApiSettings()
+    working_dir: Path | None = None  # where the pipeline's own database lives; default: .roi-work beside warehouse
+    parquet_dir: Path | None = None  # each mart also published as <parquet_dir>/<mart>.parquet
+    schedule: ScheduleSettings = ScheduleSettings()
+    freshness_days: int = 2  # data older than this many days is stale
+
+    @property
+    def working_database(self) -> Path:
+        """The database the pipeline writes; analysts never open it (see warehouse/publish.py)."""
+        folder = self.working_dir or self.warehouse.parent / ".roi-work"
+        return folder / self.warehouse.name
 
     def account(self, channel: str, account_id: str) -> Account | None:
         for account in self.accounts:
@@ -122,6 +143,10 @@ def parse_config(raw: dict, path: Path) -> RoiConfig:
         history_start=_date(raw.get("history_start", DEFAULT_HISTORY_START), f"{where}: history_start"),
         accounts=_accounts(raw.get("accounts", []), where),
         api=_api_settings(raw.get("api", {}), f"{where}: api"),
+        working_dir=_path(folder, raw["working_dir"], f"{where}: working_dir") if "working_dir" in raw else None,
+        parquet_dir=_path(folder, raw["parquet_dir"], f"{where}: parquet_dir") if "parquet_dir" in raw else None,
+        schedule=_schedule(raw.get("schedule", {}), f"{where}: schedule"),
+        freshness_days=_whole(raw.get("freshness_days", 2), f"{where}: freshness_days", minimum=1),
     )
     return config
 
@@ -132,6 +157,22 @@ def _api_settings(table, label: str) -> ApiSettings:
     _reject_unknown(table, API_KEYS, label)
     values = {key: _positive(table[key], f"{label}.{key}") for key in API_KEYS if key in table}
     return ApiSettings(**values)
+
+
+def _schedule(table, label: str) -> ScheduleSettings:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{label}: must be a table")
+    _reject_unknown(table, SCHEDULE_KEYS, label)
+    hour = table.get("hour", 6)
+    if isinstance(hour, bool) or not isinstance(hour, int) or not 0 <= hour <= 23:
+        raise ConfigError(f"{label}.hour: must be an hour from 0 to 23")
+    return ScheduleSettings(hour=hour, timezone=_timezone(table.get("timezone", "UTC"), f"{label}.timezone"))
+
+
+def _whole(value, label: str, minimum: int = 0) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise ConfigError(f"{label}: must be a whole number, {minimum} or more")
+    return value
 
 
 def _positive(value, label: str) -> float:
@@ -181,10 +222,7 @@ def _api_account_keys(item: dict, label: str) -> dict:
     if "timezone" in item:
         keys["timezone"] = _timezone(item["timezone"], f"{label}.timezone")
     if "lookback_days" in item:
-        days = item["lookback_days"]
-        if isinstance(days, bool) or not isinstance(days, int) or days < 0:
-            raise ConfigError(f"{label}.lookback_days: must be a whole number of days, 0 or more")
-        keys["lookback_days"] = days
+        keys["lookback_days"] = _whole(item["lookback_days"], f"{label}.lookback_days")
     if "conversion_action_types" in item:
         types = item["conversion_action_types"]
         if not isinstance(types, list) or not types or not all(isinstance(t, str) and t for t in types):

@@ -5,12 +5,14 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.assets.marts import build_mart_assets
+from pipelines.assets.published import build_published_assets
 from pipelines.assets.raw import build_raw_assets
 from pipelines.assets.staging import build_staging_assets
 from pipelines.config import RoiConfig, load_config
 from pipelines.partitions import daily_partitions
 from pipelines.resources import build_resources
 from pipelines.schedules import daily_schedule
+from pipelines.sensors import build_exports_sensor
 
 JOB_NAME = "roi_pipeline"
 
@@ -22,6 +24,7 @@ def build_defs(config: RoiConfig, resources: dict | None = None) -> dg.Definitio
         *build_raw_assets(partitions),
         *build_staging_assets(partitions),
         *build_mart_assets(partitions),
+        *build_published_assets(partitions),
     ]
     job = dg.define_asset_job(
         JOB_NAME,
@@ -32,6 +35,7 @@ def build_defs(config: RoiConfig, resources: dict | None = None) -> dg.Definitio
         assets=assets,
         jobs=[job],
         schedules=[daily_schedule(job)],
+        sensors=[build_exports_sensor(config, job)],
         resources={**build_resources(config), **(resources or {})},
         # One process: DuckDB takes one writer, and a run starts in a second instead of one process per step.
         executor=dg.in_process_executor,

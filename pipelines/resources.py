@@ -45,7 +45,7 @@ class PlatformApiResource(dg.ConfigurableResource):
 
 
 class WarehouseResource(DuckDBResource):
-    """The DuckDB warehouse file, its schema created on first use."""
+    """The pipeline's working DuckDB database, its schema created on first use."""
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -55,10 +55,11 @@ class WarehouseResource(DuckDBResource):
 
 
 def build_resources(config: RoiConfig) -> dict[str, dg.ConfigurableResource]:
-    config.warehouse.parent.mkdir(parents=True, exist_ok=True)
+    config.working_database.parent.mkdir(parents=True, exist_ok=True)
     return {
         "roi": RoiConfigResource(path=str(config.path)),
-        "warehouse": WarehouseResource(database=str(config.warehouse)),
+        # The pipeline's own database; analysts get a published copy (assets/published.py).
+        "warehouse": WarehouseResource(database=str(config.working_database)),
         "platform_api": PlatformApiResource(
             timeout_seconds=config.api.timeout_seconds, max_wait_seconds=config.api.max_wait_seconds
         ),

@@ -7,6 +7,7 @@ from datetime import date
 import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
+from pipelines.assets.published import ANALYST_WAREHOUSE
 from pipelines.config import RoiConfig
 from pipelines.definitions import JOB_NAME, build_defs
 
@@ -35,6 +36,8 @@ def run_problems(result: dg.ExecuteInProcessResult) -> list[str]:
     for event in result.all_events:
         if event.event_type == dg.DagsterEventType.STEP_FAILURE:
             error = event.step_failure_data.error
+            if error and error.cls_name == "DagsterAssetCheckFailedError":
+                continue  # the failed checks themselves are listed below
             cause = error.cause if error and error.cause else error
             problems.append(f"step {event.step_key}: {cause.message.strip() if cause else 'failed'}")
     for evaluation in result.get_asset_check_evaluations():
@@ -42,3 +45,11 @@ def run_problems(result: dg.ExecuteInProcessResult) -> list[str]:
             key = evaluation.asset_key.to_user_string()
             problems.append(f"check {key}:{evaluation.check_name}: {evaluation.description}")
     return problems
+
+
+def published(result: dg.ExecuteInProcessResult) -> bool:
+    """Whether the run replaced the analysts' file."""
+    return any(
+        event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION and event.asset_key == ANALYST_WAREHOUSE
+        for event in result.all_events
+    )

@@ -56,6 +56,12 @@ class PipelineRun:
     config: RoiConfig
 
     def query(self, sql: str, params=None) -> list[tuple]:
+        """Ask the pipeline's working database (what the run wrote, published or not)."""
+        with duckdb.connect(str(self.config.working_database), read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+    def query_published(self, sql: str, params=None) -> list[tuple]:
+        """Ask the analysts' file."""
         with duckdb.connect(str(self.config.warehouse), read_only=True) as con:
             return con.execute(sql, params or []).fetchall()
 

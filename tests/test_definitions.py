@@ -41,7 +41,7 @@ def asset_graph(tmp_path_factory):
 
 def test_lineage_reads_raw_then_staging_then_marts(asset_graph):
     _, graph = asset_graph
-    order = {"raw": 0, "staging": 1, "marts": 2}
+    order = {"raw": 0, "staging": 1, "marts": 2, "published": 3}
     keys = list(graph.get_all_asset_keys())
     assert {key.path[0] for key in keys} == set(order)
     for key in keys:

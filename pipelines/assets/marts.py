@@ -70,13 +70,19 @@ _SPECS = [
     ),
 ]
 
+# Blocking checks guard the marts' integrity: when one fails the analysts' file is not replaced.
 _CHECKS = [
-    dg.AssetCheckSpec("unique_key", asset=CAMPAIGN_DAILY, description="one row per day, channel, account, campaign"),
+    dg.AssetCheckSpec(
+        "unique_key", asset=CAMPAIGN_DAILY, blocking=True, description="one row per day, channel, account, campaign"
+    ),
     dg.AssetCheckSpec("non_negative_spend", asset=CAMPAIGN_DAILY, description="no negative spend"),
-    dg.AssetCheckSpec("fx_rates_present", asset=CAMPAIGN_DAILY, description="an ECB rate for every currency and day"),
+    dg.AssetCheckSpec(
+        "fx_rates_present", asset=CAMPAIGN_DAILY, blocking=True, description="an ECB rate for every currency and day"
+    ),
     dg.AssetCheckSpec("revenue_matched", asset=UNMATCHED_REVENUE, description="all CRM revenue matches a campaign"),
     dg.AssetCheckSpec(
-        "global_equals_sum_of_local", asset=ROI_GLOBAL, description="global net return = sum of local, to the cent"
+        "global_equals_sum_of_local", asset=ROI_GLOBAL, blocking=True,
+        description="global net return = sum of local, to the cent",
     ),
 ]
 
