@@ -11,9 +11,9 @@ import dagster as dg
 
 from connectors.credentials import MissingCredentials, credentials_for
 from pipelines.config import ConfigError, RoiConfig, load_config
-from pipelines.runs import materialize_days, published, run_problems
+from pipelines.runs import materialize_days, published, record_last_run, run_problems
 from warehouse import report
-from warehouse.database import connect_read_only
+from warehouse.database import connect_read_only, writer_lock
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -56,9 +56,10 @@ def run(config: RoiConfig, start: date, end: date) -> int:
         return EXIT_USAGE
     # With DAGSTER_HOME set the run is recorded there and shows in the Dagster UI.
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    with instance:
+    with writer_lock(config.working_database.parent / "run.lock", _say_waiting), instance:
         result = materialize_days(config, start, end, instance)
         problems = run_problems(result)
+        record_last_run(config, result, start, end, problems)
     for line in problems:
         print(f"FAILED  {line}", file=sys.stderr)
     if published(result):
@@ -70,6 +71,10 @@ def run(config: RoiConfig, start: date, end: date) -> int:
         return EXIT_FAILED
     print(f"roi run {start}..{end}: every asset loaded and every check passed; run {result.run_id}")
     return EXIT_OK
+
+
+def _say_waiting(holder: str) -> None:
+    print(f"roi: waiting: the warehouse is being written by another {holder}", file=sys.stderr, flush=True)
 
 
 def _check_range(config: RoiConfig, start: date, end: date) -> str | None:

@@ -34,7 +34,7 @@ def build_defs(config: RoiConfig, resources: dict | None = None) -> dg.Definitio
     return dg.Definitions(
         assets=assets,
         jobs=[job],
-        schedules=[daily_schedule(job)],
+        schedules=[daily_schedule(job, config)],
         sensors=[build_exports_sensor(config, job)],
         resources={**build_resources(config), **(resources or {})},
         # One process: DuckDB takes one writer, and a run starts in a second instead of one process per step.

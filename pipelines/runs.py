@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+import json
+from datetime import date, datetime, timezone
+from pathlib import Path
 
 import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
@@ -53,3 +55,21 @@ def published(result: dg.ExecuteInProcessResult) -> bool:
         event.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION and event.asset_key == ANALYST_WAREHOUSE
         for event in result.all_events
     )
+
+
+def record_last_run(config: RoiConfig, result: dg.ExecuteInProcessResult, start: date, end: date, problems) -> None:
+    """What `roi status` reports as the last run (Dagster's own run history is used instead when DAGSTER_HOME
+    is set)."""
+    outcome = {
+        "run_id": result.run_id,
+        "days": [start.isoformat(), end.isoformat()],
+        "finished_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "success": result.success and not problems,
+        "published": published(result),
+        "problems": problems,
+    }
+    last_run_file(config).write_text(json.dumps(outcome, indent=2), encoding="utf-8")
+
+
+def last_run_file(config: RoiConfig) -> Path:
+    return config.working_database.parent / "last_run.json"

@@ -75,7 +75,7 @@ def test_job_and_daily_schedule(asset_graph):
     job = defs.resolve_job_def(JOB_NAME)
     assert job.executor_def.name == "in_process"
     schedule = defs.resolve_schedule_def("roi_daily")
-    assert schedule.cron_schedule == "0 6 * * *"
+    assert schedule.cron_schedule == "0 6 * * *" and schedule.execution_timezone == "UTC"
 
 
 def test_workspace_loads_in_dagster(tmp_path):

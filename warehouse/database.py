@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -25,3 +28,25 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     if not Path(path).exists():
         raise FileNotFoundError(f"{path}: no warehouse yet; run `roi run --start … --end …` first")
     return duckdb.connect(str(path), read_only=True)
+
+
+@contextmanager
+def writer_lock(lock_file: Path, on_wait) -> Iterator[None]:
+    """One writing run at a time: a second one waits here (after `on_wait(who holds it)`) instead of failing
+    on DuckDB's file lock half-way. The lock dies with its process, so a killed run never leaves it behind."""
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_file, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            on_wait(handle.read().strip() or "another run")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"run of pid {os.getpid()} started {datetime.now(timezone.utc):%Y-%m-%d %H:%M:%S} UTC")
+        handle.flush()
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
