@@ -11,8 +11,8 @@ import dagster as dg
 
 from connectors.credentials import MissingCredentials, credentials_for
 from pipelines.config import ConfigError, RoiConfig, load_config
-from pipelines.runs import materialize_days, published, record_last_run, run_problems
-from warehouse import report
+from pipelines.runs import last_run_outcome, materialize_days, published, record_last_run, run_problems
+from warehouse import report, status
 from warehouse.database import connect_read_only, writer_lock
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -31,6 +31,9 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="load exports and refresh the marts for the days start..end (inclusive)")
     run.add_argument("--start", type=_day, required=True, help="first day, YYYY-MM-DD")
     run.add_argument("--end", type=_day, required=True, help="last day, YYYY-MM-DD")
+    commands.add_parser(
+        "status", help="per account: last day with data, last pull, rejected files, freshness; exit 1 if any is off"
+    )
     show = commands.add_parser("report", help="print local ROI per market and channel, and the global ROI")
     show.add_argument("--start", type=_day, help="first day (default: the first day in the warehouse)")
     show.add_argument("--end", type=_day, help="last day (default: the last day in the warehouse)")
@@ -46,6 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     if args.command == "run":
         return run(config, args.start, args.end)
+    if args.command == "status":
+        return print_status(config)
     return print_report(config, args.start, args.end)
 
 
@@ -96,6 +101,40 @@ def _check_credentials(config: RoiConfig) -> str | None:
         except MissingCredentials as error:
             return str(error)
     return None
+
+
+def print_status(config: RoiConfig) -> int:
+    """Per account: last day with data, last API pull, freshness; then rejected files and the last run.
+    Exit 1 when anything is stale or failing, so cron or monitoring can alert on it."""
+    today = datetime.now(timezone.utc).date()
+    alerts = 0
+    try:
+        con = connect_read_only(config.warehouse)
+    except FileNotFoundError as error:
+        print(f"roi: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    with con:
+        print(f"{'account':<26} {'market':<8} {'source':<6} {'last day':<10}  state")
+        for account in config.accounts:
+            state = status.account_status(con, account.channel, account.account_id)
+            age = (today - state.last_day).days if state.last_day else None
+            problems = []
+            if age is None or age > config.freshness_days:
+                problems.append("no data" if age is None else f"stale: {age} days old")
+            if state.last_pull == "stopped":
+                problems.append(f"last pull stopped: {state.last_pull_message}")
+            alerts += bool(problems)
+            label = f"{account.channel} {account.account_id}"
+            print(f"{label:<26} {account.market:<8} {account.source:<6} {str(state.last_day or '-'):<10}  "
+                  + ("; ".join(problems) or "fresh"))
+        rejected = status.rejected_files(con)
+    for path, error in rejected:
+        print(f"rejected: {error}")
+    alerts += len(rejected)
+    last = last_run_outcome(config)
+    print(f"last run: {last.summary}")
+    alerts += not last.success
+    return EXIT_FAILED if alerts else EXIT_OK
 
 
 def print_report(config: RoiConfig, start: date | None, end: date | None) -> int:

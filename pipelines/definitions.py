@@ -23,7 +23,7 @@ def build_defs(config: RoiConfig, resources: dict | None = None) -> dg.Definitio
     assets = [
         *build_raw_assets(partitions),
         *build_staging_assets(partitions),
-        *build_mart_assets(partitions),
+        *build_mart_assets(partitions, config.freshness_days),
         *build_published_assets(partitions),
     ]
     job = dg.define_asset_job(

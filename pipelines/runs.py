@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 
@@ -73,3 +75,29 @@ def record_last_run(config: RoiConfig, result: dg.ExecuteInProcessResult, start:
 
 def last_run_file(config: RoiConfig) -> Path:
     return config.working_database.parent / "last_run.json"
+
+
+@dataclass(frozen=True)
+class LastRun:
+    success: bool
+    summary: str
+
+
+def last_run_outcome(config: RoiConfig) -> LastRun:
+    """The pipeline's last run: from Dagster's run history when DAGSTER_HOME is set (runs launched from the UI
+    or the schedule included), else from the last `roi run`."""
+    if os.environ.get("DAGSTER_HOME"):
+        with dg.DagsterInstance.get() as instance:
+            runs = instance.get_runs(filters=dg.RunsFilter(job_name=JOB_NAME), limit=1)
+        if runs:
+            run = runs[0]
+            days = f"{run.tags.get(ASSET_PARTITION_RANGE_START_TAG)}..{run.tags.get(ASSET_PARTITION_RANGE_END_TAG)}"
+            return LastRun(run.status == dg.DagsterRunStatus.SUCCESS, f"{days}: {run.status.value} ({run.run_id})")
+    path = last_run_file(config)
+    if not path.exists():
+        return LastRun(False, "none yet")
+    outcome = json.loads(path.read_text(encoding="utf-8"))
+    days = "..".join(outcome["days"])
+    verdict = "succeeded" if outcome["success"] else f"{len(outcome['problems'])} problem(s): " + "; ".join(
+        outcome["problems"])
+    return LastRun(outcome["success"], f"{days}, finished {outcome['finished_at']}: {verdict}")

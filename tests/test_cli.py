@@ -69,3 +69,27 @@ def test_days_outside_the_history_are_refused(sample):
     done = roi("run", "--start", "2025-12-31", "--end", "2026-01-02", config=sample / "roi.toml")
     assert done.returncode == 2
     assert "before history_start 2026-01-01" in done.stderr
+
+
+def test_status_reports_freshness_rejections_and_the_last_run(sample):
+    config = sample / "roi.toml"
+    text = config.read_text()
+    config.write_text(text.replace('revenue_source = "crm"', 'revenue_source = "crm"\nfreshness_days = 100000'))
+    assert roi("run", "--start", "2026-09-01", "--end", "2026-09-30", config=config).returncode == 0
+    fresh = roi("status", config=config)
+    assert fresh.returncode == 0, fresh.stdout + fresh.stderr
+    assert "linkedin 508765432" in fresh.stdout and "2026-09-30  fresh" in fresh.stdout
+    assert "last run: 2026-09-01..2026-09-30" in fresh.stdout and "succeeded" in fresh.stdout
+
+    config.write_text(text)  # freshness back to 2 days: September is long gone
+    stale = roi("status", config=config)
+    assert stale.returncode == 1
+    assert "stale: " in stale.stdout
+
+    export = next((sample / "data" / "exports" / "twitter" / "18ce54d4x5t").glob("*.csv"))
+    export.write_text(export.read_text(encoding="utf-8").replace("Spend", "Spent"), encoding="utf-8")
+    roi("run", "--start", "2026-09-30", "--end", "2026-09-30", config=config)
+    failing = roi("status", config=config)
+    assert failing.returncode == 1
+    assert f"rejected: twitter/18ce54d4x5t/{export.name}" in failing.stdout
+    assert "last run: 2026-09-30..2026-09-30" in failing.stdout and "problem(s)" in failing.stdout

@@ -64,6 +64,15 @@ def test_every_asset_is_described_partitioned_and_owned(asset_graph):
         assert "duckdb" in node.kinds, key
 
 
+def test_marts_expect_a_daily_refresh(asset_graph):
+    _, graph = asset_graph
+    for key in graph.get_all_asset_keys():
+        policy = graph.get(key).freshness_policy
+        assert (policy is not None) == (key.path[0] == "marts"), key
+    policy = graph.get(dg.AssetKey(["marts", "roi_global"])).freshness_policy
+    assert policy.fail_window.to_timedelta().days == 2
+
+
 def test_asset_checks_guard_every_rule(asset_graph):
     _, graph = asset_graph
     checks = {(key.asset_key.to_user_string(), key.name) for key in graph.asset_check_keys}

@@ -1,5 +1,7 @@
 """Mart assets: the tables analysts query, refreshed together in one transaction."""
 
+from datetime import timedelta
+
 import dagster as dg
 
 from pipelines.assets.metadata import money, table_metadata
@@ -87,11 +89,17 @@ _CHECKS = [
 ]
 
 
-def build_mart_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
+def build_mart_assets(partitions: dg.PartitionsDefinition, freshness_days: int) -> list[dg.AssetsDefinition]:
+    # The marts are expected to be refreshed every day; the UI flags them once `freshness_days` pass without.
+    freshness = dg.FreshnessPolicy.time_window(
+        fail_window=timedelta(days=freshness_days), warn_window=timedelta(hours=26)
+    ) if freshness_days > 1 else dg.FreshnessPolicy.time_window(fail_window=timedelta(days=freshness_days))
+
     @dg.multi_asset(
         name="marts",
         specs=[
-            spec.replace_attributes(group_name=GROUP, owners=OWNERS, kinds={"duckdb"}) for spec in _SPECS
+            spec.replace_attributes(group_name=GROUP, owners=OWNERS, kinds={"duckdb"}, freshness_policy=freshness)
+            for spec in _SPECS
         ],
         check_specs=_CHECKS,
         partitions_def=partitions,

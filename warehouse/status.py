@@ -1,0 +1,39 @@
+"""What `roi status` reports from the analysts' file: each account's last day with data, its last API pull,
+and the export files that were rejected (read-only: it never waits on, or blocks, a run)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import duckdb
+
+from warehouse.schema import AD_TABLES
+
+
+@dataclass(frozen=True)
+class AccountStatus:
+    channel: str
+    account_id: str
+    last_day: date | None
+    last_pull: str | None  # complete | stopped, for API accounts
+    last_pull_message: str | None
+    last_pull_at: datetime | None
+
+
+def account_status(con: duckdb.DuckDBPyConnection, channel: str, account_id: str) -> AccountStatus:
+    last_day = con.execute(
+        f"SELECT max(date) FROM {AD_TABLES[channel]} WHERE account_id = ?", [account_id]
+    ).fetchone()[0]
+    pull = con.execute(
+        """SELECT status, message, pulled_at FROM raw.api_pulls WHERE channel = ? AND account_id = ?
+           ORDER BY pulled_at DESC LIMIT 1""",
+        [channel, account_id],
+    ).fetchone() or (None, None, None)
+    return AccountStatus(channel, account_id, last_day, *pull)
+
+
+def rejected_files(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    return con.execute(
+        "SELECT path, error FROM raw.export_files WHERE status = 'rejected' ORDER BY path"
+    ).fetchall()
