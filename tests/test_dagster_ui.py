@@ -194,25 +194,29 @@ def live_members(pgid: int) -> list[int]:
 def stop_group(process: subprocess.Popen) -> None:
     """Stop dg dev and everything it started (webserver, daemon, code servers): they share its process group."""
     pgid = process.pid  # start_new_session: the leader's pid is the group's id
-    try:
-        os.killpg(pgid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
-    deadline = time.monotonic() + SHUTDOWN_GRACE
+
+    def signal_group(sig: int) -> None:
+        try:
+            os.killpg(pgid, sig)
+        except ProcessLookupError:
+            pass
+
+    def wait_for_group(seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while live_members(pgid) and time.monotonic() < deadline:
+            time.sleep(0.1)
+
+    signal_group(signal.SIGTERM)  # dg dev shuts its services down in order
     try:
         process.wait(timeout=SHUTDOWN_GRACE)
     except subprocess.TimeoutExpired:
         pass
-    while live_members(pgid) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    try:
-        os.killpg(pgid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
+    # A code server that dagster restarted while shutting down missed the first signal.
+    signal_group(signal.SIGTERM)
+    wait_for_group(3)
+    signal_group(signal.SIGKILL)
     process.wait(timeout=10)
-    deadline = time.monotonic() + 10
-    while live_members(pgid) and time.monotonic() < deadline:
-        time.sleep(0.2)
+    wait_for_group(10)
     left = live_members(pgid)
     assert not left, f"dagster processes left behind: {left}"
 
@@ -237,7 +241,8 @@ def wait_until_loaded(url: str, process: subprocess.Popen, log: Path) -> None:
             for entry in entries:
                 error = entry["locationOrLoadError"]
                 if error and error["__typename"] == "PythonError":
-                    pytest.fail(f"code location {entry['name']} failed to load: {error['message']}\n{error['stack']}")
+                    stack = "".join(error["stack"])
+                    pytest.fail(f"code location {entry['name']} failed to load: {error['message']}\n{stack}")
             if entries and all(entry["loadStatus"] == "LOADED" for entry in entries):
                 nodes = graphql(url, "{ assetNodes { assetKey { path } } }", timeout=10)["assetNodes"]
                 if nodes:
@@ -248,7 +253,7 @@ def wait_until_loaded(url: str, process: subprocess.Popen, log: Path) -> None:
         except (urllib.error.URLError, ConnectionError, TimeoutError, json.JSONDecodeError, AssertionError) as exc:
             last = repr(exc)
         time.sleep(0.5)
-    pytest.fail(f"the webserver did not serve the asset graph within {STARTUP_TIMEOUT:.0f} s ({last}):\n{log_tail(log)}")
+    pytest.fail(f"no asset graph served within {STARTUP_TIMEOUT:.0f} s ({last}):\n{log_tail(log)}")
 
 
 @pytest.fixture(scope="module")
