@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.conftest import SEPTEMBER, run_pipeline, touch
@@ -260,3 +261,25 @@ def test_revenue_on_a_day_without_delivery_gets_a_zero_spend_row(sample):
     assert run.query("SELECT market, channel, spend, revenue, net_return, roi FROM marts.roi_local") == [
         ("NL", "linkedin", Decimal("0.00"), Decimal("800.00"), Decimal("800.00"), None)
     ]
+
+
+def test_marts_are_published_for_analysts_and_as_parquet(sample):
+    config = sample / "roi.toml"
+    config.write_text(config.read_text().replace(
+        'revenue_source = "crm"', 'revenue_source = "crm"\nparquet_dir = "data/parquet"'))
+    run = run_pipeline(config)
+    assert run.problems == []
+    totals = "SELECT sum(spend), sum(revenue), count(*) FROM marts.campaign_daily"
+    assert run.query_published(totals) == run.query(totals)
+    assert run.query_published("SELECT count(*) FROM marts.roi_global") == run.query(
+        "SELECT count(*) FROM marts.roi_global")
+    parquet = sample / "data" / "parquet"
+    assert sorted(path.name for path in parquet.iterdir()) == [
+        "campaign_daily.parquet", "local_vs_global.parquet", "roi_global.parquet", "roi_local.parquet",
+        "unmatched_revenue.parquet"]
+    with duckdb.connect() as con:
+        assert con.execute(
+            "SELECT sum(spend), sum(revenue), count(*) FROM read_parquet(?)", [str(parquet / "campaign_daily.parquet")]
+        ).fetchall() == run.query(totals)
+        assert con.execute("SELECT typeof(spend) FROM read_parquet(?) LIMIT 1",
+                           [str(parquet / "roi_local.parquet")]).fetchone() == ("DECIMAL(18,2)",)

@@ -119,7 +119,7 @@ def build_mart_assets(partitions: dg.PartitionsDefinition, freshness_days: int) 
                 context.log.info(f"CRM revenue changed on days outside the run, refreshed too: {extra_days}")
             for key, table in MART_TABLES.items():
                 metadata = table_metadata(con, table, refresh.row_counts[table.split(".")[1]])
-                if key == ROI_GLOBAL:
+                if key in (CAMPAIGN_DAILY, ROI_LOCAL, ROI_GLOBAL):
                     metadata.update({name: money(value) for name, value in refresh.spend_totals.items()})
                     metadata["reporting_currency"] = config.reporting_currency
                 if key == CAMPAIGN_DAILY:

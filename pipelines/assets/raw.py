@@ -11,7 +11,7 @@ from connectors.crm.export import CRM_EXPORT
 from connectors.ecb.reference_rates import detect_rates_layout
 from connectors.credentials import MissingCredentials, credentials_for
 from connectors.export_layout import ExportError
-from pipelines.assets.metadata import table_metadata
+from pipelines.assets.metadata import money, table_metadata
 from pipelines.partitions import SINGLE_RUN, partition_days
 from pipelines.resources import DUCKDB_POOL, PlatformApiResource, RoiConfigResource, WarehouseResource
 from warehouse.api_loads import PullOutcome, pull_account, pull_window
@@ -177,7 +177,14 @@ def _channel_asset(channel: str, common: dict) -> dg.AssetsDefinition:
             )
             pulls = _pull_api_accounts(con, config, channel, start, end, platform_api)
             rows = con.execute(f"SELECT count(*) FROM {table} WHERE date BETWEEN ? AND ?", [start, end]).fetchone()[0]
-            metadata = table_metadata(con, table, rows, **_sync_metadata(report), **_pull_metadata(pulls))
+            spend = con.execute(
+                f"SELECT currency, sum(spend) FROM {table} WHERE date BETWEEN ? AND ? GROUP BY 1 ORDER BY 1",
+                [start, end],
+            ).fetchall()
+            metadata = table_metadata(
+                con, table, rows, **_sync_metadata(report), **_pull_metadata(pulls),
+                spend_by_currency=dg.MetadataValue.json({currency: money(total) for currency, total in spend}),
+            )
             checks = [_files_check(key, channel, con), _pulls_check(key, pulls)]
         for problem in [*report.rejected.values(), *(p.message for p in pulls if not p.complete)]:
             context.log.error(problem)
