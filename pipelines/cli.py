@@ -108,21 +108,14 @@ def print_status(config: RoiConfig) -> int:
     Exit 1 when anything is stale or failing, so cron or monitoring can alert on it."""
     today = datetime.now(timezone.utc).date()
     alerts = 0
-    try:
-        con = connect_read_only(config.warehouse)
-    except FileNotFoundError as error:
-        print(f"roi: {error}", file=sys.stderr)
+    con = _open_warehouse(config)
+    if con is None:
         return EXIT_FAILED
     with con:
         print(f"{'account':<26} {'market':<8} {'source':<6} {'last day':<10}  state")
         for account in config.accounts:
             state = status.account_status(con, account.channel, account.account_id)
-            age = (today - state.last_day).days if state.last_day else None
-            problems = []
-            if age is None or age > config.freshness_days:
-                problems.append("no data" if age is None else f"stale: {age} days old")
-            if state.last_pull == "stopped":
-                problems.append(f"last pull stopped: {state.last_pull_message}")
+            problems = state.problems(today, config.freshness_days)
             alerts += bool(problems)
             label = f"{account.channel} {account.account_id}"
             print(f"{label:<26} {account.market:<8} {account.source:<6} {str(state.last_day or '-'):<10}  "
@@ -137,11 +130,18 @@ def print_status(config: RoiConfig) -> int:
     return EXIT_FAILED if alerts else EXIT_OK
 
 
-def print_report(config: RoiConfig, start: date | None, end: date | None) -> int:
+def _open_warehouse(config: RoiConfig):
+    """The analysts' file, read-only; None (said on stderr) before the first run."""
     try:
-        con = connect_read_only(config.warehouse)
+        return connect_read_only(config.warehouse)
     except FileNotFoundError as error:
         print(f"roi: {error}", file=sys.stderr)
+        return None
+
+
+def print_report(config: RoiConfig, start: date | None, end: date | None) -> int:
+    con = _open_warehouse(config)
+    if con is None:
         return EXIT_USAGE
     with con:
         first, last = con.execute("SELECT min(date), max(date) FROM marts.roi_global").fetchone()

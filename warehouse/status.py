@@ -20,6 +20,17 @@ class AccountStatus:
     last_pull_message: str | None
     last_pull_at: datetime | None
 
+    def problems(self, today: date, freshness_days: int) -> list[str]:
+        """Why this account needs attention: no data, data older than `freshness_days`, a stopped pull."""
+        problems = []
+        if self.last_day is None:
+            problems.append("no data")
+        elif (today - self.last_day).days > freshness_days:
+            problems.append(f"stale: {(today - self.last_day).days} days old")
+        if self.last_pull == "stopped":
+            problems.append(f"last pull stopped: {self.last_pull_message}")
+        return problems
+
 
 def account_status(con: duckdb.DuckDBPyConnection, channel: str, account_id: str) -> AccountStatus:
     last_day = con.execute(
