@@ -23,6 +23,31 @@ AD_TABLES = {
 }
 
 # What a platform reports for a campaign and day, in the campaign's currency.
+# Organic posts of each channel's pages (LinkedIn page, X account, Facebook page, YouTube channel).
+POST_TABLES = {
+    "linkedin": "raw.linkedin_posts",
+    "twitter": "raw.twitter_posts",
+    "facebook": "raw.facebook_posts",
+    "youtube": "raw.youtube_posts",
+}
+
+_POST_COLUMNS = """
+    source VARCHAR NOT NULL,            -- the export file (path under the exports folder), or api:<channel>/<account>
+    source_updated_at TIMESTAMP NOT NULL,
+    line BIGINT,
+    account_id VARCHAR NOT NULL,
+    post_id VARCHAR NOT NULL,
+    published_at TIMESTAMP,             -- as the platform gives it, in the account's timezone
+    date DATE NOT NULL,                 -- the day it was published
+    title VARCHAR,
+    impressions BIGINT NOT NULL,
+    clicks BIGINT,
+    reactions BIGINT,                   -- likes, reactions
+    comments BIGINT,
+    shares BIGINT,                      -- shares, reposts
+    video_views BIGINT
+"""
+
 _CAMPAIGN_DAY_MEASURES = f"""
     campaign_name VARCHAR,
     currency VARCHAR NOT NULL,
@@ -61,6 +86,7 @@ DDL = [
         checked_at TIMESTAMP NOT NULL
     )""",
     *(f"CREATE TABLE IF NOT EXISTS {table} ({_AD_ROWS_COLUMNS})" for table in AD_TABLES.values()),
+    *(f"CREATE TABLE IF NOT EXISTS {table} ({_POST_COLUMNS})" for table in POST_TABLES.values()),
     f"""CREATE TABLE IF NOT EXISTS raw.crm_deals (
         source VARCHAR NOT NULL,
         source_updated_at TIMESTAMP NOT NULL,
@@ -189,7 +215,51 @@ DDL = [
         global_roi DECIMAL(18,6),
         local_ctr DECIMAL(18,6),
         global_ctr DECIMAL(18,6),
-        ctr_uplift DECIMAL(18,6)
+        ctr_uplift DECIMAL(18,6),
+        local_engagement_rate DECIMAL(18,6),   -- organic posts of local pages
+        global_engagement_rate DECIMAL(18,6),  -- organic posts of the global page
+        engagement_uplift DECIMAL(18,6)        -- local / global - 1 (the article's "35% better")
+    )""",
+    """CREATE TABLE IF NOT EXISTS staging.stg_posts (
+        date DATE NOT NULL,
+        channel VARCHAR NOT NULL,
+        account_id VARCHAR NOT NULL,
+        post_id VARCHAR NOT NULL,
+        published_at TIMESTAMP,
+        title VARCHAR,
+        impressions BIGINT NOT NULL,
+        engagements BIGINT NOT NULL,        -- clicks + reactions + comments + shares
+        clicks BIGINT,
+        reactions BIGINT,
+        comments BIGINT,
+        shares BIGINT,
+        video_views BIGINT,
+        source VARCHAR NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS marts.contact_frequency (
+        week DATE NOT NULL,                 -- Monday of the ISO week
+        channel VARCHAR NOT NULL,
+        market VARCHAR NOT NULL,
+        posts BIGINT NOT NULL,              -- organic posts published
+        ad_delivery_days BIGINT NOT NULL,   -- days on which an ad of the market was delivered
+        touches BIGINT NOT NULL,            -- posts + ad delivery days: contacts with the audience that week
+        impressions BIGINT NOT NULL,        -- organic and paid
+        engagements BIGINT NOT NULL,        -- organic
+        engagement_rate DECIMAL(18,6),      -- organic engagements / organic impressions
+        reach BIGINT,                       -- unique people reached that week, where a weekly pull gives it
+        frequency DECIMAL(18,6),            -- impressions / reach over the week; never from summed daily reach
+        over_threshold BOOLEAN NOT NULL     -- touches above the config's contact_threshold (the article's 6-7)
+    )""",
+    """CREATE TABLE IF NOT EXISTS marts.engagement_trend (
+        week DATE NOT NULL,
+        channel VARCHAR NOT NULL,
+        market VARCHAR NOT NULL,
+        impressions BIGINT NOT NULL,
+        engagements BIGINT NOT NULL,
+        engagement_rate DECIMAL(18,6),
+        change_1w DECIMAL(18,6),            -- rate / rate a week earlier - 1
+        change_12w DECIMAL(18,6),           -- rate / rate 12 weeks earlier - 1
+        declining BOOLEAN NOT NULL          -- change_12w below the config's decline_threshold (the article's -22%)
     )""",
 ]
 
@@ -227,7 +297,14 @@ MACROS = [
 ]
 
 
+# Columns added after a table was first released: existing warehouses gain them in place.
+MIGRATIONS = [
+    *(f"ALTER TABLE marts.local_vs_global ADD COLUMN IF NOT EXISTS {column} DECIMAL(18,6)"
+      for column in ("local_engagement_rate", "global_engagement_rate", "engagement_uplift")),
+]
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create whatever is missing; safe to call at the start of every step."""
-    for statement in [*DDL, CAMPAIGNS_VIEW, *MACROS]:
+    for statement in [*DDL, *MIGRATIONS, CAMPAIGNS_VIEW, *MACROS]:
         con.execute(statement)
