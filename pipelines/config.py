@@ -11,6 +11,7 @@ import re
 import tomllib
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -37,6 +38,8 @@ TOP_LEVEL_KEYS = {
     "parquet_dir",
     "schedule",
     "freshness_days",
+    "contact_threshold",
+    "decline_threshold",
 }
 ACCOUNT_KEYS = {
     "channel", "account_id", "market", "scope", "currency",
@@ -97,6 +100,8 @@ class RoiConfig:
     parquet_dir: Path | None = None  # each mart also published as <parquet_dir>/<mart>.parquet
     schedule: ScheduleSettings = ScheduleSettings()
     freshness_days: int = 2  # data older than this many days is stale
+    contact_threshold: int = 7  # touches a week above this are too many (the article: 6-7 suffice)
+    decline_threshold: Decimal = Decimal("-0.22")  # a 12-week engagement change below this is flagged
 
     @property
     def working_database(self) -> Path:
@@ -147,6 +152,8 @@ def parse_config(raw: dict, path: Path) -> RoiConfig:
         parquet_dir=_path(folder, raw["parquet_dir"], f"{where}: parquet_dir") if "parquet_dir" in raw else None,
         schedule=_schedule(raw.get("schedule", {}), f"{where}: schedule"),
         freshness_days=_whole(raw.get("freshness_days", 2), f"{where}: freshness_days", minimum=1),
+        contact_threshold=_whole(raw.get("contact_threshold", 7), f"{where}: contact_threshold", minimum=1),
+        decline_threshold=_fraction(raw.get("decline_threshold", "-0.22"), f"{where}: decline_threshold"),
     )
     return config
 
@@ -167,6 +174,17 @@ def _schedule(table, label: str) -> ScheduleSettings:
     if isinstance(hour, bool) or not isinstance(hour, int) or not 0 <= hour <= 23:
         raise ConfigError(f"{label}.hour: must be an hour from 0 to 23")
     return ScheduleSettings(hour=hour, timezone=_timezone(table.get("timezone", "UTC"), f"{label}.timezone"))
+
+
+def _fraction(value, label: str) -> Decimal:
+    """A change as a fraction, e.g. -0.22 for a 22% decline (read from its text, never through a float)."""
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation as error:
+        raise ConfigError(f"{label}: {value!r} is not a number such as -0.22") from error
+    if not number.is_finite() or not Decimal(-1) <= number <= 0:
+        raise ConfigError(f"{label}: must be a decline between -1 and 0, such as -0.22")
+    return number
 
 
 def _whole(value, label: str, minimum: int = 0) -> int:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 import duckdb
 
@@ -128,10 +129,12 @@ WHERE date IN (SELECT date FROM refresh_days)
 GROUP BY date, channel
 """
 
-_LOCAL_VS_GLOBAL = """
+_MONTHS = "SELECT DISTINCT CAST(date_trunc('month', date) AS DATE) AS month FROM refresh_days"
+_WEEKS = "SELECT DISTINCT CAST(date_trunc('week', date) AS DATE) AS week FROM refresh_days"
+
+_LOCAL_VS_GLOBAL = f"""
 INSERT INTO marts.local_vs_global
-WITH months AS (SELECT DISTINCT CAST(date_trunc('month', date) AS DATE) AS month FROM refresh_days),
-by_scope AS (
+WITH paid AS (
     SELECT CAST(date_trunc('month', date) AS DATE) AS month, channel,
            sum(spend) FILTER (WHERE scope = 'local') AS local_spend,
            sum(revenue) FILTER (WHERE scope = 'local') AS local_revenue,
@@ -142,7 +145,17 @@ by_scope AS (
            sum(clicks) FILTER (WHERE scope = 'global') AS global_clicks,
            sum(impressions) FILTER (WHERE scope = 'global') AS global_impressions
     FROM marts.campaign_daily
-    WHERE CAST(date_trunc('month', date) AS DATE) IN (SELECT month FROM months)
+    WHERE CAST(date_trunc('month', date) AS DATE) IN ({_MONTHS})
+    GROUP BY ALL
+),
+organic AS (
+    SELECT CAST(date_trunc('month', p.date) AS DATE) AS month, p.channel,
+           sum(p.engagements) FILTER (WHERE a.scope = 'local') AS local_engagements,
+           sum(p.impressions) FILTER (WHERE a.scope = 'local') AS local_post_impressions,
+           sum(p.engagements) FILTER (WHERE a.scope = 'global') AS global_engagements,
+           sum(p.impressions) FILTER (WHERE a.scope = 'global') AS global_post_impressions
+    FROM staging.stg_posts p JOIN raw.accounts a USING (channel, account_id)
+    WHERE CAST(date_trunc('month', p.date) AS DATE) IN ({_MONTHS})
     GROUP BY ALL
 ),
 ratios AS (
@@ -150,12 +163,70 @@ ratios AS (
            marts.roi(marts.net_return(local_revenue, local_spend), local_spend) AS local_roi,
            marts.roi(marts.net_return(global_revenue, global_spend), global_spend) AS global_roi,
            marts.ratio(local_clicks, local_impressions) AS local_ctr,
-           marts.ratio(global_clicks, global_impressions) AS global_ctr
-    FROM by_scope
+           marts.ratio(global_clicks, global_impressions) AS global_ctr,
+           marts.ratio(local_engagements, local_post_impressions) AS local_engagement_rate,
+           marts.ratio(global_engagements, global_post_impressions) AS global_engagement_rate
+    FROM paid FULL OUTER JOIN organic USING (month, channel)
 )
 SELECT month, channel, local_roi, global_roi, local_ctr, global_ctr,
-       marts.ratio(local_ctr, global_ctr) - 1 AS ctr_uplift
+       marts.ratio(local_ctr, global_ctr) - 1 AS ctr_uplift,
+       local_engagement_rate, global_engagement_rate,
+       marts.ratio(local_engagement_rate, global_engagement_rate) - 1 AS engagement_uplift
 FROM ratios
+"""
+
+# Touches per ISO week: organic posts published plus days with ad delivery, per channel and market.
+_CONTACT_FREQUENCY = f"""
+INSERT INTO marts.contact_frequency
+WITH posts AS (
+    SELECT CAST(date_trunc('week', p.date) AS DATE) AS week, p.channel, a.market, count(*) AS posts,
+           sum(p.impressions) AS impressions, sum(p.engagements) AS engagements
+    FROM staging.stg_posts p JOIN raw.accounts a USING (channel, account_id)
+    WHERE CAST(date_trunc('week', p.date) AS DATE) IN ({_WEEKS})
+    GROUP BY ALL
+),
+ads AS (
+    SELECT CAST(date_trunc('week', date) AS DATE) AS week, channel, market,
+           count(DISTINCT date) FILTER (WHERE impressions > 0) AS ad_delivery_days, sum(impressions) AS impressions
+    FROM marts.campaign_daily
+    WHERE CAST(date_trunc('week', date) AS DATE) IN ({_WEEKS})
+    GROUP BY ALL
+)
+SELECT week, channel, market,
+       coalesce(posts.posts, 0), coalesce(ads.ad_delivery_days, 0),
+       coalesce(posts.posts, 0) + coalesce(ads.ad_delivery_days, 0) AS touches,
+       coalesce(posts.impressions, 0) + coalesce(ads.impressions, 0),
+       coalesce(posts.engagements, 0),
+       marts.ratio(posts.engagements, posts.impressions),
+       NULL, NULL,  -- reach and frequency: only from a weekly reach pull, never from summed daily reach
+       coalesce(posts.posts, 0) + coalesce(ads.ad_delivery_days, 0) > $contact_threshold
+FROM posts FULL OUTER JOIN ads USING (week, channel, market)
+"""
+
+# Organic engagement rate per week; a week's row also depends on the week before and the one 12 weeks before.
+_ENGAGEMENT_TREND = f"""
+INSERT INTO marts.engagement_trend
+WITH weekly AS (
+    SELECT CAST(date_trunc('week', p.date) AS DATE) AS week, p.channel, a.market,
+           sum(p.impressions) AS impressions, sum(p.engagements) AS engagements,
+           marts.ratio(sum(p.engagements), sum(p.impressions)) AS rate
+    FROM staging.stg_posts p JOIN raw.accounts a USING (channel, account_id)
+    GROUP BY ALL
+),
+affected AS (
+    SELECT DISTINCT CAST(week + INTERVAL (7 * lag) DAY AS DATE) AS week
+    FROM ({_WEEKS}), (VALUES (0), (1), (12)) AS lags(lag)
+)
+SELECT w.week, w.channel, w.market, w.impressions, w.engagements, w.rate,
+       marts.ratio(w.rate, before.rate) - 1 AS change_1w,
+       marts.ratio(w.rate, quarter.rate) - 1 AS change_12w,
+       coalesce(marts.ratio(w.rate, quarter.rate) - 1 < $decline_threshold, false) AS declining
+FROM weekly w
+LEFT JOIN weekly before ON before.channel = w.channel AND before.market = w.market
+    AND before.week = CAST(w.week - INTERVAL 7 DAY AS DATE)
+LEFT JOIN weekly quarter ON quarter.channel = w.channel AND quarter.market = w.market
+    AND quarter.week = CAST(w.week - INTERVAL 84 DAY AS DATE)
+WHERE w.week IN (SELECT week FROM affected)
 """
 
 
@@ -169,7 +240,13 @@ class MartsRefresh:
 
 
 def refresh_marts(
-    con: duckdb.DuckDBPyConnection, start: date, end: date, reporting_currency: str, revenue_source: str
+    con: duckdb.DuckDBPyConnection,
+    start: date,
+    end: date,
+    reporting_currency: str,
+    revenue_source: str,
+    contact_threshold: int = 7,
+    decline_threshold: Decimal = Decimal("-0.22"),
 ) -> MartsRefresh:
     """Rewrite every mart for start..end (plus days with changed CRM revenue), all in one transaction.
 
@@ -181,14 +258,18 @@ def refresh_marts(
         create_refresh_days(con, start, end, also=_CRM_CHANGED_DAYS, params={"use_crm": params["use_crm"]})
         for table in ("campaign_daily", "roi_local", "roi_global"):
             con.execute(f"DELETE FROM marts.{table} WHERE date IN (SELECT date FROM refresh_days)")
+        con.execute(f"DELETE FROM marts.local_vs_global WHERE month IN ({_MONTHS})")
+        con.execute(f"DELETE FROM marts.contact_frequency WHERE week IN ({_WEEKS})")
         con.execute(
-            "DELETE FROM marts.local_vs_global WHERE month IN "
-            "(SELECT DISTINCT CAST(date_trunc('month', date) AS DATE) FROM refresh_days)"
+            f"""DELETE FROM marts.engagement_trend WHERE week IN (
+                SELECT CAST(week + INTERVAL (7 * lag) DAY AS DATE) FROM ({_WEEKS}), (VALUES (0), (1), (12)) l(lag))"""
         )
         con.execute(_CAMPAIGN_DAILY, params)
         con.execute(_ROI_LOCAL)
         con.execute(_ROI_GLOBAL)
         con.execute(_LOCAL_VS_GLOBAL)
+        con.execute(_CONTACT_FREQUENCY, {"contact_threshold": contact_threshold})
+        con.execute(_ENGAGEMENT_TREND, {"decline_threshold": decline_threshold})
         con.execute("DELETE FROM marts.unmatched_revenue")
         con.execute("INSERT INTO marts.unmatched_revenue SELECT * FROM unmatched_now")
         mark_refreshed(con)
@@ -208,9 +289,10 @@ def _row_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             f"SELECT count(*) FROM marts.{table} WHERE {day} IN (SELECT date FROM refresh_days)"
         ).fetchone()[0]
     counts["local_vs_global"] = con.execute(
-        "SELECT count(*) FROM marts.local_vs_global WHERE month IN "
-        "(SELECT DISTINCT CAST(date_trunc('month', date) AS DATE) FROM refresh_days)"
+        f"SELECT count(*) FROM marts.local_vs_global WHERE month IN ({_MONTHS})"
     ).fetchone()[0]
+    for table in ("contact_frequency", "engagement_trend"):
+        counts[table] = con.execute(f"SELECT count(*) FROM marts.{table} WHERE week IN ({_WEEKS})").fetchone()[0]
     counts["unmatched_revenue"] = con.execute("SELECT count(*) FROM marts.unmatched_revenue").fetchone()[0]
     return counts
 

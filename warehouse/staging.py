@@ -13,7 +13,7 @@ import duckdb
 
 from warehouse.database import transaction
 from warehouse.refresh import REFRESHED, create_refresh_days
-from warehouse.schema import AD_TABLES
+from warehouse.schema import AD_TABLES, POST_TABLES
 
 
 def _ad_rows_union() -> tuple[str, dict[str, str]]:
@@ -62,3 +62,30 @@ def build_stg_crm_revenue(con: duckdb.DuckDBPyConnection) -> int:
                    PARTITION BY deal_id ORDER BY source_updated_at DESC, source DESC, line DESC) = 1"""
         )
     return con.execute("SELECT count(*) FROM staging.stg_crm_revenue").fetchone()[0]
+
+
+def _post_rows_union() -> tuple[str, dict[str, str]]:
+    selects, params = [], {}
+    for number, (channel, table) in enumerate(POST_TABLES.items()):
+        selects.append(f"SELECT $channel_{number} AS channel, * FROM {table}")
+        params[f"channel_{number}"] = channel
+    return " UNION ALL ".join(selects), params
+
+
+def build_stg_posts(con: duckdb.DuckDBPyConnection) -> int:
+    """Rebuild staging.stg_posts: one row per post, from the newest export naming it (a post's numbers keep
+    growing after it is published; the latest export has them all)."""
+    union, params = _post_rows_union()
+    with transaction(con):
+        con.execute("DELETE FROM staging.stg_posts")
+        con.execute(
+            f"""INSERT INTO staging.stg_posts
+                SELECT date, channel, account_id, post_id, published_at, title, impressions,
+                       coalesce(clicks, 0) + coalesce(reactions, 0) + coalesce(comments, 0) + coalesce(shares, 0),
+                       clicks, reactions, comments, shares, video_views, source
+                FROM ({union})
+                QUALIFY row_number() OVER (PARTITION BY channel, account_id, post_id
+                                           ORDER BY source_updated_at DESC, source DESC, line DESC) = 1""",
+            params,
+        )
+    return con.execute("SELECT count(*) FROM staging.stg_posts").fetchone()[0]

@@ -11,3 +11,28 @@ NO_RATE = "N/A"
 BASE_CURRENCY = "EUR"
 EURO_SINCE = date(1999, 1, 1)  # one euro is worth one euro on every day since
 DATE_FORMAT = "%Y-%m-%d"
+
+# Where the ECB publishes the files (connectors/ecb/download.py). Each ZIP holds one CSV:
+# eurofxref-hist.zip -> eurofxref-hist.csv, every day since 1999 in the layout above;
+# eurofxref.zip -> eurofxref.csv, the latest day only: a header `Date, USD, JPY, ..., ZAR, ` and one row
+# `27 November 2026, 1.1650, 172.45, ..., ` (the day written in English, a space after every comma, trailing zeros
+# kept, and only the currencies still quoted).
+ECB_BASE_URL = "https://www.ecb.europa.eu"
+HISTORY_PATH = "/stats/eurofxref/eurofxref-hist.zip"
+DAILY_PATH = "/stats/eurofxref/eurofxref.zip"
+HISTORY_URL = ECB_BASE_URL + HISTORY_PATH
+DAILY_URL = ECB_BASE_URL + DAILY_PATH
+HISTORY_MEMBER = "eurofxref-hist.csv"
+DAILY_MEMBER = "eurofxref.csv"
+DAILY_DATE_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+# The real history is about 2 MB unzipped; anything far larger is not the ECB's file.
+MAX_CSV_BYTES = 64 * 1024 * 1024
+# A rate as the ECB prints it: digits, optionally a decimal point and more digits (never a sign or an exponent).
+RATE_PATTERN = r"\d+(\.\d+)?"
+DOWNLOAD_PLATFORM = "ECB"  # how the download names itself to the shared HTTP layer
+DOWNLOAD_TIMEOUT_SECONDS = 60.0
+DOWNLOAD_MAX_ATTEMPTS = 5
+DOWNLOAD_MAX_WAIT_SECONDS = 300.0

@@ -6,7 +6,7 @@ import dagster as dg
 
 from pipelines.assets.metadata import money, table_metadata
 from pipelines.assets.raw import ACCOUNTS, FX_RATES, OWNERS
-from pipelines.assets.staging import AD_KEY, STG_AD_PERFORMANCE, STG_CRM_REVENUE
+from pipelines.assets.staging import AD_KEY, STG_AD_PERFORMANCE, STG_CRM_REVENUE, STG_POSTS
 from pipelines.partitions import SINGLE_RUN, partition_days
 from pipelines.resources import DUCKDB_POOL, RoiConfigResource, WarehouseResource
 from warehouse import quality
@@ -18,6 +18,8 @@ UNMATCHED_REVENUE = dg.AssetKey(["marts", "unmatched_revenue"])
 ROI_LOCAL = dg.AssetKey(["marts", "roi_local"])
 ROI_GLOBAL = dg.AssetKey(["marts", "roi_global"])
 LOCAL_VS_GLOBAL = dg.AssetKey(["marts", "local_vs_global"])
+CONTACT_FREQUENCY = dg.AssetKey(["marts", "contact_frequency"])
+ENGAGEMENT_TREND = dg.AssetKey(["marts", "engagement_trend"])
 
 MART_TABLES = {
     CAMPAIGN_DAILY: "marts.campaign_daily",
@@ -25,6 +27,8 @@ MART_TABLES = {
     ROI_LOCAL: "marts.roi_local",
     ROI_GLOBAL: "marts.roi_global",
     LOCAL_VS_GLOBAL: "marts.local_vs_global",
+    CONTACT_FREQUENCY: "marts.contact_frequency",
+    ENGAGEMENT_TREND: "marts.engagement_trend",
 }
 
 _SPECS = [
@@ -64,10 +68,29 @@ _SPECS = [
     ),
     dg.AssetSpec(
         LOCAL_VS_GLOBAL,
-        deps=[CAMPAIGN_DAILY],
+        deps=[CAMPAIGN_DAILY, STG_POSTS],
         description=(
-            "Per month and channel, campaigns of local-scope accounts against those of global-scope ones: ROI, "
-            "click-through rate and the local CTR uplift (the article's 'local pages perform 35% better')."
+            "Per month and channel, local-scope accounts against global-scope ones: campaign ROI, click-through "
+            "rate and the local CTR uplift, and the organic engagement rate of local pages against the global "
+            "page (the article's 'local pages perform 35% better')."
+        ),
+    ),
+    dg.AssetSpec(
+        CONTACT_FREQUENCY,
+        deps=[CAMPAIGN_DAILY, STG_POSTS],
+        description=(
+            "Per ISO week, channel and market: how often the brand touched its audience (organic posts published "
+            "plus days with ad delivery), the organic engagement rate, and a flag when touches exceed the "
+            "`contact_threshold` (the article: 15-20 a week where 6-7 suffice). Frequency = impressions / reach "
+            "only where a weekly reach is known; daily reach is never summed."
+        ),
+    ),
+    dg.AssetSpec(
+        ENGAGEMENT_TREND,
+        deps=[STG_POSTS],
+        description=(
+            "Organic engagement rate per channel and market by week, its change week over week and over 12 weeks, "
+            "and a flag when the 12-week change falls below `decline_threshold` (the article's -22%)."
         ),
     ),
 ]
@@ -113,7 +136,10 @@ def build_mart_assets(partitions: dg.PartitionsDefinition, freshness_days: int) 
         start, end = partition_days(context)
         use_crm = config.revenue_source == "crm"
         with warehouse.connect() as con:
-            refresh = refresh_marts(con, start, end, config.reporting_currency, config.revenue_source)
+            refresh = refresh_marts(
+                con, start, end, config.reporting_currency, config.revenue_source,
+                config.contact_threshold, config.decline_threshold,
+            )
             extra_days = [str(day) for day in refresh.days if not start <= day <= end]
             if extra_days:
                 context.log.info(f"CRM revenue changed on days outside the run, refreshed too: {extra_days}")

@@ -7,11 +7,14 @@ from pipelines.assets.raw import CHANNEL_ADS, CRM_DEALS, OWNERS
 from pipelines.partitions import SINGLE_RUN, partition_days
 from pipelines.resources import DUCKDB_POOL, WarehouseResource
 from warehouse import quality
-from warehouse.staging import build_stg_ad_performance, build_stg_crm_revenue
+from connectors.channels import CHANNELS
+from warehouse.staging import build_stg_ad_performance, build_stg_crm_revenue, build_stg_posts
 
 GROUP = "staging"
 STG_AD_PERFORMANCE = dg.AssetKey(["staging", "stg_ad_performance"])
 STG_CRM_REVENUE = dg.AssetKey(["staging", "stg_crm_revenue"])
+STG_POSTS = dg.AssetKey(["staging", "stg_posts"])
+CHANNEL_POSTS = [dg.AssetKey(["raw", f"{channel}_posts"]) for channel in CHANNELS]
 AD_KEY = ("date", "channel", "account_id", "campaign_id")
 
 
@@ -53,4 +56,13 @@ def build_staging_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsD
             metadata = table_metadata(con, "staging.stg_crm_revenue", rows)
         return dg.MaterializeResult(metadata=metadata)
 
-    return [stg_ad_performance, stg_crm_revenue]
+    @dg.asset(key=STG_POSTS, kinds={"duckdb"}, deps=CHANNEL_POSTS, **common)
+    def stg_posts(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
+        """Organic posts of every channel's pages, one row per post with its latest numbers (impressions,
+        engagements = clicks + reactions + comments + shares, video views): the touches that are not ads."""
+        with warehouse.connect() as con:
+            rows = build_stg_posts(con)
+            metadata = table_metadata(con, "staging.stg_posts", rows)
+        return dg.MaterializeResult(metadata=metadata)
+
+    return [stg_ad_performance, stg_crm_revenue, stg_posts]
