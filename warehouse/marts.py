@@ -192,15 +192,25 @@ ads AS (
     WHERE CAST(date_trunc('week', date) AS DATE) IN ({_WEEKS})
     GROUP BY ALL
 )
+weekly_reach AS (
+    -- one figure per account and week from a pull over the whole week, never a sum of daily reach
+    SELECT r.week, r.channel, a.market, sum(r.reach) AS reach, sum(r.impressions) AS impressions
+    FROM raw.weekly_reach r JOIN raw.accounts a USING (channel, account_id)
+    WHERE r.week IN ({_WEEKS})
+    GROUP BY ALL
+)
 SELECT week, channel, market,
        coalesce(posts.posts, 0), coalesce(ads.ad_delivery_days, 0),
        coalesce(posts.posts, 0) + coalesce(ads.ad_delivery_days, 0) AS touches,
        coalesce(posts.impressions, 0) + coalesce(ads.impressions, 0),
        coalesce(posts.engagements, 0),
        marts.ratio(posts.engagements, posts.impressions),
-       NULL, NULL,  -- reach and frequency: only from a weekly reach pull, never from summed daily reach
+       weekly_reach.reach,
+       marts.ratio(weekly_reach.impressions, weekly_reach.reach),
        coalesce(posts.posts, 0) + coalesce(ads.ad_delivery_days, 0) > $contact_threshold
-FROM posts FULL OUTER JOIN ads USING (week, channel, market)
+FROM posts
+FULL OUTER JOIN ads USING (week, channel, market)
+LEFT JOIN weekly_reach USING (week, channel, market)
 """
 
 # Organic engagement rate per week; a week's row also depends on the week before and the one 12 weeks before.

@@ -126,6 +126,17 @@ DDL = [
         retry_at TIMESTAMP,
         pulled_at TIMESTAMP NOT NULL
     )""",
+    """CREATE TABLE IF NOT EXISTS raw.weekly_reach (
+        -- unique people an account's ads reached in an ISO week, from one pull over that week: reach is not
+        -- additive over days, so it is never summed from daily numbers
+        channel VARCHAR NOT NULL,
+        account_id VARCHAR NOT NULL,
+        week DATE NOT NULL,                 -- Monday
+        reach BIGINT NOT NULL,
+        impressions BIGINT NOT NULL,        -- of the same pull, so impressions / reach is the week's frequency
+        source VARCHAR NOT NULL,
+        source_updated_at TIMESTAMP NOT NULL
+    )""",
     """CREATE TABLE IF NOT EXISTS raw.accounts (
         channel VARCHAR NOT NULL,
         account_id VARCHAR NOT NULL,
