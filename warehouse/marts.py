@@ -191,7 +191,7 @@ ads AS (
     FROM marts.campaign_daily
     WHERE CAST(date_trunc('week', date) AS DATE) IN ({_WEEKS})
     GROUP BY ALL
-)
+),
 weekly_reach AS (
     -- one figure per account and week from a pull over the whole week, never a sum of daily reach
     SELECT r.week, r.channel, a.market, sum(r.reach) AS reach, sum(r.impressions) AS impressions
