@@ -36,6 +36,15 @@ FIELD_KINDS: dict[str, str] = {
     "close_date": "date",
     "channel": "text",
     "amount": "decimal",
+    # Organic posts (the page/post exports).
+    "post_id": "text",
+    "published_at": "timestamp",
+    "title": "text",
+    "post_type": "text",
+    "reactions": "integer",
+    "comments": "integer",
+    "shares": "integer",
+    "video_views": "integer",
 }
 
 CURRENCY_PLACEHOLDER = "{currency}"

@@ -141,7 +141,7 @@ def parse_config(raw: dict, path: Path) -> RoiConfig:
     config = RoiConfig(
         path=path,
         reporting_currency=_currency(raw["reporting_currency"], f"{where}: reporting_currency"),
-        warehouse=_path(folder, raw["warehouse"], f"{where}: warehouse"),
+        warehouse=_warehouse_path(folder, raw["warehouse"], f"{where}: warehouse"),
         exports_dir=_existing(folder, raw["exports_dir"], f"{where}: exports_dir", is_dir=True),
         fx_rates=_existing(folder, raw["fx_rates"], f"{where}: fx_rates", is_dir=False),
         revenue_source=_choice(raw.get("revenue_source", "crm"), REVENUE_SOURCES, f"{where}: revenue_source"),
@@ -294,6 +294,14 @@ def _path(folder: Path, value, label: str) -> Path:
     if not isinstance(value, str) or not value:
         raise ConfigError(f"{label}: must be a path")
     return (folder / value).resolve()
+
+
+def _warehouse_path(folder: Path, value, label: str) -> Path:
+    path = _path(folder, value, label)
+    # DuckDB names a database after its file: one called like a schema would shadow it.
+    if path.stem in ("raw", "staging", "marts", "main"):
+        raise ConfigError(f"{label}: name the file something other than {path.name} (raw, staging and marts are schemas)")
+    return path
 
 
 def _existing(folder: Path, value, label: str, is_dir: bool) -> Path:

@@ -53,6 +53,8 @@ def test_paths_are_relative_to_the_config_folder(tmp_path):
         (('exports_dir = "data/exports"', 'exports_dir = "nowhere"'), "exports_dir: folder"),
         (('revenue_source = "crm"', 'revenue_source = "gut feel"'), "revenue_source: unknown value 'gut feel'"),
         (('reporting_currency = "EUR"\n', ""), "missing key 'reporting_currency'"),
+        (('warehouse = "data/roi.duckdb"', 'warehouse = "data/marts.duckdb"'), "name the file something other"),
+        (('revenue_source = "crm"', 'revenue_source = "crm"\ndecline_threshold = 0.3'), "decline_threshold: must be"),
     ],
 )
 def test_mistakes_are_named(tmp_path, change, message):

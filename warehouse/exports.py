@@ -18,6 +18,7 @@ import duckdb
 from connectors.export_layout import FIELD_KINDS, ExportError, ExportFormat, ExportLayout, detect_layout
 from warehouse.database import transaction
 from warehouse.refresh import record_changed_days
+from warehouse.schema import POST_TABLES
 
 # Cells that mean "no value" in one platform's export or another.
 EMPTY_MARKERS = ["", "-", "--", "\u2014", "\u2013", "N/A"]
@@ -35,8 +36,27 @@ AD_ROW_FIELDS = {
     "platform_revenue": "platform_revenue",
 }
 CRM_ROW_FIELDS = {name: name for name in ("deal_id", "close_date", "channel", "campaign_id", "amount", "currency")}
+# Organic posts (raw.<channel>_posts): `date` is the day of the publish time.
+POST_ROW_FIELDS = {
+    "post_id": "post_id",
+    "published_at": "published_at",
+    "date": "published_at",
+    "title": "title",
+    "impressions": "impressions",
+    "clicks": "clicks",
+    "reactions": "reactions",
+    "comments": "comments",
+    "shares": "shares",
+    "video_views": "video_views",
+}
 # Measures a platform leaves blank on a day without delivery: zero, not unknown.
 ZERO_WHEN_EMPTY = {"spend", "impressions", "clicks"}
+# A post's impressions are never unknown; its other counts are, where the export has no such column (YouTube
+# Studio has no clicks, X no video views): NULL, not zero.
+POST_ZERO_WHEN_EMPTY = {"impressions"}
+# Fields whose cell may be a link to the thing rather than its id (LinkedIn's `Post link`, X's permalink): the id
+# is then the link's last path segment (`urn:li:activity:7240…`, the tweet id).
+ID_OR_LINK = {"post_id"}
 
 
 @dataclass(frozen=True)
@@ -163,12 +183,12 @@ def load_export_file(
     currencies: Sequence[str],
 ) -> int:
     """Read, check and load one file; raises ExportError (naming line and column) and changes nothing if bad."""
+    row_fields, zero_when_empty = _row_fields(export, table)
     _read_cells(con, layout)
     _type_cells(con, layout)
-    _check_cells(con, layout, currencies, account_currency)
-    row_fields = AD_ROW_FIELDS if export.account_id is not None else CRM_ROW_FIELDS
-    columns, values, params = _target_projection(layout, row_fields, export, account_currency)
-    day = next(name for name in row_fields.values() if FIELD_KINDS[name] == "date")
+    _check_cells(con, layout, currencies, account_currency, needs_currency="currency" in row_fields.values())
+    columns, values, params = _target_projection(layout, row_fields, export, account_currency, zero_when_empty)
+    day = next(name for name in row_fields.values() if FIELD_KINDS[name] in ("date", "timestamp"))
     with transaction(con):
         if export.account_id is not None:
             record_changed_days(con, f"SELECT date FROM {table} WHERE source = ?", [export.relative])
@@ -180,10 +200,17 @@ def load_export_file(
         if export.account_id is not None:
             record_changed_days(con, f"SELECT date FROM {table} WHERE source = ?", [export.relative])
         rows, first_day, last_day = con.execute(
-            f"SELECT count(*), min({day}), max({day}) FROM export_rows WHERE is_data"
+            f"SELECT count(*), min({day})::DATE, max({day})::DATE FROM export_rows WHERE is_data"
         ).fetchone()
         _record_file(con, export, "loaded", rows, first_day, last_day, None)
     return rows
+
+
+def _row_fields(export: ExportFile, table: str) -> tuple[dict[str, str], set[str]]:
+    """Which raw-table column each export field fills, and the measures an empty cell means zero for."""
+    if table in POST_TABLES.values():
+        return POST_ROW_FIELDS, POST_ZERO_WHEN_EMPTY
+    return (AD_ROW_FIELDS if export.account_id is not None else CRM_ROW_FIELDS), ZERO_WHEN_EMPTY
 
 
 def _read_cells(con: duckdb.DuckDBPyConnection, layout: ExportLayout) -> None:
@@ -257,6 +284,14 @@ def _parse_expression(layout: ExportLayout, name: str) -> str:
     kind = FIELD_KINDS[name]
     if kind == "date":
         return f"try_strptime(trim({cell}), $date_formats)::DATE"
+    if kind == "timestamp":
+        # The language's date_formats, with or without a time of day; never %z (DuckDB then reads every format as
+        # zoned), so a fixed offset such as X's ` +0000` is written literally in the format.
+        return f"try_strptime(trim({cell}), $date_formats)::TIMESTAMP"
+    if name in ID_OR_LINK:
+        link = f"regexp_replace(trim({cell}), '[?#].*$', '')"
+        return (f"CASE WHEN regexp_matches(trim({cell}), '^https?://') "
+                f"THEN nullif(regexp_extract({link}, '([^/]+)/*$', 1), '') ELSE nullif(trim({cell}), '') END")
     if kind == "text":
         return f"nullif(trim({cell}), '')"
     if kind == "currency":
@@ -314,9 +349,16 @@ def _bind(sql: str, params: dict[str, object]) -> dict[str, object]:
 
 
 def _check_cells(
-    con: duckdb.DuckDBPyConnection, layout: ExportLayout, currencies: Sequence[str], account_currency: str | None
+    con: duckdb.DuckDBPyConnection,
+    layout: ExportLayout,
+    currencies: Sequence[str],
+    account_currency: str | None,
+    needs_currency: bool = True,
 ) -> None:
-    """Find the first bad cell of the file, in line order, and reject the file naming it."""
+    """Find the first bad cell of the file, in line order, and reject the file naming it.
+
+    `needs_currency`: the rows carry money, so a currency must be known (organic posts carry none).
+    """
     problems: list[tuple[str, str, str]] = []  # (SQL condition, field, message template)
     for name in layout.columns:
         kind = FIELD_KINDS[name]
@@ -325,6 +367,15 @@ def _check_cells(
             problems.append((f"{name} IS NULL AND list_contains($empty, {text})", name, "empty cell, which every row needs"))
         if kind == "date":
             problems.append((f"{name} IS NULL AND {text} <> ''", name, "cannot read '{value}' as a date"))
+        elif name in ID_OR_LINK:
+            problems.append(
+                (f"{name} IS NULL AND NOT list_contains($empty, {text})", name, "cannot read an id from '{value}'")
+            )
+        elif kind == "timestamp":
+            problems.append(
+                (f"{name} IS NULL AND NOT list_contains($empty, {text})", name,
+                 "cannot read '{value}' as a date or a date and time")
+            )
         elif kind in ("decimal", "integer"):
             what = "a whole number" if kind == "integer" else "a number"
             problems.append(
@@ -344,14 +395,14 @@ def _check_cells(
     if layout.format.single_day and set(layout.format.single_day) <= set(layout.columns):
         first, last = layout.format.single_day
         problems.append((f"{first} <> {last}", last, "row covers several days; " + layout.format.single_day_hint))
-    header_currency = layout.currency_in_header
+    header_currency = layout.currency_in_header if needs_currency else None
     if header_currency and header_currency not in currencies:
         raise ExportError(layout.path, f"unknown currency '{header_currency}' in the header", layout.header_line,
                           layout.column_label("spend"))
-    fallback = header_currency or account_currency
+    fallback = (header_currency or account_currency) if needs_currency else None
     if fallback and fallback not in currencies:
         raise ExportError(layout.path, f"unknown currency '{fallback}' (the account's currency in the config)")
-    if "currency" not in layout.columns and not fallback:
+    if needs_currency and "currency" not in layout.columns and not fallback:
         raise ExportError(layout.path, "the file has no currency column", layout.header_line)
     if not problems:
         return
@@ -370,7 +421,11 @@ def _check_cells(
 
 
 def _target_projection(
-    layout: ExportLayout, row_fields: dict[str, str], export: ExportFile, account_currency: str | None
+    layout: ExportLayout,
+    row_fields: dict[str, str],
+    export: ExportFile,
+    account_currency: str | None,
+    zero_when_empty: set[str] = ZERO_WHEN_EMPTY,
 ) -> tuple[list[str], list[str], list[object]]:
     columns = ["source", "source_updated_at", "line"]
     values = ["?", "?", "line"]
@@ -386,9 +441,11 @@ def _target_projection(
             values.append("coalesce(currency, ?)" if "currency" in layout.columns else "?")
             params.append(fallback)
         elif name not in layout.columns:
-            values.append("0" if name in ZERO_WHEN_EMPTY else "NULL")
-        elif name in ZERO_WHEN_EMPTY:
+            values.append("0" if name in zero_when_empty else "NULL")
+        elif name in zero_when_empty:
             values.append(f"coalesce({name}, 0)")
+        elif column == "date" and FIELD_KINDS[name] == "timestamp":
+            values.append(f"CAST({name} AS DATE)")
         else:
             values.append(name)
     return columns, values, params
@@ -450,9 +507,11 @@ def days_covered(path: Path, export_format: ExportFormat) -> tuple[date, date] |
     Read in a throwaway in-memory database, so it never touches the warehouse (the file sensor uses it).
     """
     layout = detect_layout(path, export_format)
-    day = "day" if "day" in layout.columns else "close_date"
+    day = next(name for name in ("day", "close_date", "published_at") if name in layout.columns)
     with duckdb.connect() as con:
         _read_cells(con, layout)
         _type_cells(con, layout)
-        first, last = con.execute(f"SELECT min({day}), max({day}) FROM export_rows WHERE is_data").fetchone()
+        first, last = con.execute(
+            f"SELECT min({day})::DATE, max({day})::DATE FROM export_rows WHERE is_data"
+        ).fetchone()
     return (first, last) if first else None

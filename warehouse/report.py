@@ -23,24 +23,13 @@ class RoiLine:
 
 
 def local_roi(con: duckdb.DuckDBPyConnection, start: date, end: date) -> list[RoiLine]:
-    rows = con.execute(
-        """SELECT market, channel, sum(spend), sum(revenue), sum(net_return), marts.roi(sum(net_return), sum(spend))
-           FROM marts.roi_local WHERE date BETWEEN $start AND $end
-           GROUP BY market, channel ORDER BY market, channel""",
-        {"start": start, "end": end},
-    ).fetchall()
+    rows = con.execute("SELECT * FROM marts.roi_between(?, ?)", [start, end]).fetchall()
     return [RoiLine(*row) for row in rows]
 
 
 def global_roi(con: duckdb.DuckDBPyConnection, start: date, end: date) -> list[RoiLine]:
     """Per channel, then the company: sums of the local net returns over the sum of spend."""
-    rows = con.execute(
-        """SELECT 'ALL', coalesce(channel, 'ALL'), sum(spend), sum(revenue), sum(net_return),
-                  marts.roi(sum(net_return), sum(spend))
-           FROM marts.roi_global WHERE date BETWEEN $start AND $end
-           GROUP BY ROLLUP (channel) ORDER BY channel IS NULL, channel""",
-        {"start": start, "end": end},
-    ).fetchall()
+    rows = con.execute("SELECT 'ALL', * FROM marts.global_roi_between(?, ?)", [start, end]).fetchall()
     return [RoiLine(*row) for row in rows]
 
 

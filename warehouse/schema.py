@@ -307,6 +307,20 @@ MACROS = [
     "CREATE OR REPLACE MACRO marts.roi(net_return, spend) AS marts.ratio(net_return, spend)",
 ]
 
+# Table macros for analysts: ROI over any period, summed first and divided last.
+TABLE_MACROS = [
+    """CREATE OR REPLACE MACRO marts.roi_between(first_day, last_day) AS TABLE
+        SELECT market, channel, sum(spend) AS spend, sum(revenue) AS revenue, sum(net_return) AS net_return,
+               marts.roi(sum(net_return), sum(spend)) AS roi
+        FROM marts.roi_local WHERE date BETWEEN first_day AND last_day
+        GROUP BY market, channel ORDER BY market, channel""",
+    """CREATE OR REPLACE MACRO marts.global_roi_between(first_day, last_day) AS TABLE
+        SELECT coalesce(channel, 'ALL') AS channel, sum(spend) AS spend, sum(revenue) AS revenue,
+               sum(net_return) AS net_return, marts.roi(sum(net_return), sum(spend)) AS roi
+        FROM marts.roi_global WHERE date BETWEEN first_day AND last_day
+        GROUP BY ROLLUP (channel) ORDER BY channel IS NULL, channel""",
+]
+
 
 # Columns added after a table was first released: existing warehouses gain them in place.
 MIGRATIONS = [
@@ -317,5 +331,5 @@ MIGRATIONS = [
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create whatever is missing; safe to call at the start of every step."""
-    for statement in [*DDL, *MIGRATIONS, CAMPAIGNS_VIEW, *MACROS]:
+    for statement in [*DDL, *MIGRATIONS, CAMPAIGNS_VIEW, *MACROS, *TABLE_MACROS]:
         con.execute(statement)
