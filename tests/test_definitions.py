@@ -95,3 +95,26 @@ def test_workspace_loads_in_dagster(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     assert "All code locations passed validation" in done.stdout + done.stderr
+
+
+def test_the_data_dictionary_describes_every_mart_column(tmp_path):
+    import re
+
+    import duckdb
+
+    from warehouse.schema import ensure_schema
+
+    text = (REPO / "docs" / "DATA_DICTIONARY.md").read_text(encoding="utf-8")
+    documented: dict[str, set[str]] = {}
+    for section in re.split(r"^## ", text, flags=re.M)[1:]:
+        table = section.splitlines()[0].strip()
+        documented[table] = set(re.findall(r"^\| (\w+) \|", section, flags=re.M)) - {"column"}
+    with duckdb.connect(str(tmp_path / "roi.duckdb")) as con:
+        ensure_schema(con)
+        columns = con.execute(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'marts'"
+        ).fetchall()
+    actual: dict[str, set[str]] = {}
+    for table, column in columns:
+        actual.setdefault(f"marts.{table}", set()).add(column)
+    assert documented == actual
