@@ -40,6 +40,7 @@ TOP_LEVEL_KEYS = {
     "freshness_days",
     "contact_threshold",
     "decline_threshold",
+    "fx_rates_url",
 }
 ACCOUNT_KEYS = {
     "channel", "account_id", "market", "scope", "currency",
@@ -98,6 +99,7 @@ class RoiConfig:
     api: ApiSettings = ApiSettings()
     working_dir: Path | None = None  # where the pipeline's own database lives; default: .roi-work beside warehouse
     parquet_dir: Path | None = None  # each mart also published as <parquet_dir>/<mart>.parquet
+    fx_rates_url: str | None = None  # download the ECB's rates from there into fx_rates at each run
     schedule: ScheduleSettings = ScheduleSettings()
     freshness_days: int = 2  # data older than this many days is stale
     contact_threshold: int = 7  # touches a week above this are too many (the article: 6-7 suffice)
@@ -143,7 +145,8 @@ def parse_config(raw: dict, path: Path) -> RoiConfig:
         reporting_currency=_currency(raw["reporting_currency"], f"{where}: reporting_currency"),
         warehouse=_warehouse_path(folder, raw["warehouse"], f"{where}: warehouse"),
         exports_dir=_existing(folder, raw["exports_dir"], f"{where}: exports_dir", is_dir=True),
-        fx_rates=_existing(folder, raw["fx_rates"], f"{where}: fx_rates", is_dir=False),
+        # A rates file downloaded at each run need not exist before the first one.
+        fx_rates=(_path if "fx_rates_url" in raw else _existing)(folder, raw["fx_rates"], f"{where}: fx_rates"),
         revenue_source=_choice(raw.get("revenue_source", "crm"), REVENUE_SOURCES, f"{where}: revenue_source"),
         history_start=_date(raw.get("history_start", DEFAULT_HISTORY_START), f"{where}: history_start"),
         accounts=_accounts(raw.get("accounts", []), where),
@@ -154,6 +157,7 @@ def parse_config(raw: dict, path: Path) -> RoiConfig:
         freshness_days=_whole(raw.get("freshness_days", 2), f"{where}: freshness_days", minimum=1),
         contact_threshold=_whole(raw.get("contact_threshold", 7), f"{where}: contact_threshold", minimum=1),
         decline_threshold=_fraction(raw.get("decline_threshold", "-0.22"), f"{where}: decline_threshold"),
+        fx_rates_url=_text(raw["fx_rates_url"], f"{where}: fx_rates_url") if "fx_rates_url" in raw else None,
     )
     return config
 
@@ -304,7 +308,7 @@ def _warehouse_path(folder: Path, value, label: str) -> Path:
     return path
 
 
-def _existing(folder: Path, value, label: str, is_dir: bool) -> Path:
+def _existing(folder: Path, value, label: str, is_dir: bool = False) -> Path:
     path = _path(folder, value, label)
     if not (path.is_dir() if is_dir else path.is_file()):
         raise ConfigError(f"{label}: {'folder' if is_dir else 'file'} {path} does not exist")

@@ -237,3 +237,31 @@ def test_a_write_that_fails_halfway_leaves_the_previous_file(httpserver, tmp_pat
         download(httpserver, target)
     assert target.read_bytes() == PREVIOUS
     assert sorted(path.name for path in tmp_path.iterdir()) == ["eurofxref-hist.csv"]
+
+
+def test_the_pipeline_downloads_its_rates_and_keeps_the_last_good_ones(httpserver, sample):
+    from tests.conftest import run_pipeline
+
+    history = (sample / "data" / "fx" / "eurofxref-hist.csv").read_text(encoding="utf-8")
+    header, newest = history.splitlines()[:2]
+    codes = [code for code in header.split(",")[1:] if code]
+    values = newest.split(",")[1:1 + len(codes)]
+    daily = "Date, " + ", ".join(codes) + ", \n2 November 2026, " + ", ".join(values) + ", \n"
+    serve_files(httpserver, history, daily)
+    config = sample / "roi.toml"
+    config.write_text(config.read_text().replace(
+        'fx_rates = "data/fx/eurofxref-hist.csv"',
+        f'fx_rates = "data/fx/live.csv"\nfx_rates_url = "{httpserver.url_for("/")}"'))
+    run = run_pipeline(config)
+    assert run.problems == []
+    assert run.query("SELECT max(date) FROM raw.fx_rates") == [(date(2026, 11, 2),)]
+    assert (sample / "data" / "fx" / "live.csv").read_text().splitlines()[1].startswith("2026-11-02,")
+
+    httpserver.clear()
+    httpserver.expect_request(HISTORY_PATH).respond_with_data("gone", status=404)
+    again = run_pipeline(config)
+    [problem] = again.problems
+    assert problem.startswith(f"check raw/fx_rates:rates_file_accepted: {httpserver.url_for(HISTORY_PATH)}")
+    assert "404" in problem
+    assert again.query("SELECT max(date) FROM raw.fx_rates") == [(date(2026, 11, 2),)]  # the last good rates
+    assert again.query("SELECT sum(spend) FROM marts.roi_global") == run.query("SELECT sum(spend) FROM marts.roi_global")

@@ -8,6 +8,7 @@ from connectors.api_clients import API_CLIENTS, LOOKBACK_DAYS
 from connectors.api_pull import ApiAccount
 from connectors.channels import CHANNELS, EXPORT_FORMATS
 from connectors.crm.export import CRM_EXPORT
+from connectors.ecb.download import download_reference_rates
 from connectors.ecb.reference_rates import detect_rates_layout
 from connectors.credentials import MissingCredentials, credentials_for
 from connectors.export_layout import ExportError
@@ -74,26 +75,48 @@ def build_raw_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefin
         check_specs=[dg.AssetCheckSpec("rates_file_accepted", asset=FX_RATES)],
         **common,
     )
-    def fx_rates(context: dg.AssetExecutionContext, roi: RoiConfigResource, warehouse: WarehouseResource):
+    def fx_rates(
+        context: dg.AssetExecutionContext,
+        roi: RoiConfigResource,
+        warehouse: WarehouseResource,
+        platform_api: PlatformApiResource,
+    ):
         """The ECB's euro reference rates, one row per day and currency (units per euro; EUR itself is 1).
 
         Every amount is converted to the reporting currency at the rate of its day, or the latest earlier rate on
-        weekends and holidays. A bad rates file is rejected whole and the previous rates stay.
+        weekends and holidays. With `fx_rates_url` set, the ECB's history and daily files are downloaded first.
+        A bad or missing rates file is rejected whole and the previous rates stay.
         """
         config = roi.load()
+        problems = []
+        downloaded = {}
+        if config.fx_rates_url:
+            try:
+                got = download_reference_rates(
+                    config.fx_rates, base_url=config.fx_rates_url, clock=platform_api.clock(),
+                    policy=platform_api.policy(),
+                )
+                downloaded = {"newest_rates_day": str(got.newest_day), "downloaded_days": got.days}
+            except ExportError as error:  # the last good file stays
+                problems.append(str(error))
         with warehouse.connect() as con:
             try:
+                if not config.fx_rates.exists():
+                    raise ExportError(config.fx_rates, "no rates file yet")
                 rows = load_fx_rates(con, detect_rates_layout(config.fx_rates))
-                check = dg.AssetCheckResult(passed=True, description=f"{config.fx_rates.name} read")
             except ExportError as error:
                 rows = con.execute("SELECT count(*) FROM raw.fx_rates").fetchone()[0]
-                check = dg.AssetCheckResult(passed=False, description=str(error))
+                problems.append(str(error))
             first, last, currencies = con.execute(
                 "SELECT min(date), max(date), count(DISTINCT currency) FROM raw.fx_rates WHERE currency <> 'EUR'"
             ).fetchone()
             metadata = table_metadata(
-                con, "raw.fx_rates", rows, first_day=str(first), last_day=str(last), currencies=currencies
+                con, "raw.fx_rates", rows, first_day=str(first), last_day=str(last), currencies=currencies,
+                **downloaded,
             )
+        check = dg.AssetCheckResult(
+            passed=not problems, description="; ".join(problems) or f"{config.fx_rates.name} read"
+        )
         return dg.MaterializeResult(metadata=metadata, check_results=[check])
 
     @dg.asset(key=ACCOUNTS, kinds={"duckdb"}, **common)
