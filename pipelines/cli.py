@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 
 import dagster as dg
 
@@ -13,6 +14,7 @@ from connectors.credentials import MissingCredentials, credentials_for
 from pipelines.config import ConfigError, RoiConfig, load_config
 from pipelines.runs import last_run_outcome, materialize_days, published, record_last_run, run_problems
 from warehouse import report, status
+from warehouse.report_html import render_report
 from warehouse.database import connect_read_only, writer_lock
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -37,6 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     show = commands.add_parser("report", help="print local ROI per market and channel, and the global ROI")
     show.add_argument("--start", type=_day, help="first day (default: the first day in the warehouse)")
     show.add_argument("--end", type=_day, help="last day (default: the last day in the warehouse)")
+    show.add_argument("--html", type=Path, metavar="PATH", help="also write a self-contained HTML report with charts")
     return parser
 
 
@@ -51,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         return run(config, args.start, args.end)
     if args.command == "status":
         return print_status(config)
-    return print_report(config, args.start, args.end)
+    return print_report(config, args.start, args.end, args.html)
 
 
 def run(config: RoiConfig, start: date, end: date) -> int:
@@ -139,7 +142,7 @@ def _open_warehouse(config: RoiConfig):
         return None
 
 
-def print_report(config: RoiConfig, start: date | None, end: date | None) -> int:
+def print_report(config: RoiConfig, start: date | None, end: date | None, html: Path | None = None) -> int:
     con = _open_warehouse(config)
     if con is None:
         return EXIT_USAGE
@@ -156,6 +159,9 @@ def print_report(config: RoiConfig, start: date | None, end: date | None) -> int
             f"Global ROI (sum of the local net returns over total spend), {start} to {end}",
             report.global_roi(con, start, end), currency,
         ))
+        if html:
+            render_report(con, start, end, currency, config.contact_threshold).write(html)
+            print(f"\nHTML report: {html}")
     return EXIT_OK
 
 

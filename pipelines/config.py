@@ -41,6 +41,7 @@ TOP_LEVEL_KEYS = {
     "contact_threshold",
     "decline_threshold",
     "fx_rates_url",
+    "reports_dir",
 }
 ACCOUNT_KEYS = {
     "channel", "account_id", "market", "scope", "currency",
@@ -100,10 +101,15 @@ class RoiConfig:
     working_dir: Path | None = None  # where the pipeline's own database lives; default: .roi-work beside warehouse
     parquet_dir: Path | None = None  # each mart also published as <parquet_dir>/<mart>.parquet
     fx_rates_url: str | None = None  # download the ECB's rates from there into fx_rates at each run
+    report_folder: Path | None = None  # where each run writes its HTML report; default: reports/ beside warehouse
     schedule: ScheduleSettings = ScheduleSettings()
     freshness_days: int = 2  # data older than this many days is stale
     contact_threshold: int = 7  # touches a week above this are too many (the article: 6-7 suffice)
     decline_threshold: Decimal = Decimal("-0.22")  # a 12-week engagement change below this is flagged
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.report_folder or self.warehouse.parent / "reports"
 
     @property
     def working_database(self) -> Path:
@@ -158,6 +164,7 @@ def parse_config(raw: dict, path: Path) -> RoiConfig:
         contact_threshold=_whole(raw.get("contact_threshold", 7), f"{where}: contact_threshold", minimum=1),
         decline_threshold=_fraction(raw.get("decline_threshold", "-0.22"), f"{where}: decline_threshold"),
         fx_rates_url=_text(raw["fx_rates_url"], f"{where}: fx_rates_url") if "fx_rates_url" in raw else None,
+        report_folder=_path(folder, raw["reports_dir"], f"{where}: reports_dir") if "reports_dir" in raw else None,
     )
     return config
 

@@ -1,14 +1,17 @@
-"""The analysts' copy of the warehouse, published after the marts are refreshed and their integrity checks pass."""
+"""What people read, published after the marts are refreshed and their integrity checks pass: the analysts' copy
+of the warehouse, and the HTML report."""
 
 import dagster as dg
 
 from pipelines.assets.marts import MART_TABLES
 from pipelines.assets.raw import OWNERS
-from pipelines.partitions import SINGLE_RUN
+from pipelines.partitions import SINGLE_RUN, partition_days
 from pipelines.resources import DUCKDB_POOL, RoiConfigResource, WarehouseResource
 from warehouse.publish import publish_database, publish_parquet
+from warehouse.report_html import render_report
 
 ANALYST_WAREHOUSE = dg.AssetKey(["published", "analyst_warehouse"])
+ROI_REPORT = dg.AssetKey(["published", "roi_report"])
 
 
 def build_published_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
@@ -41,4 +44,32 @@ def build_published_assets(partitions: dg.PartitionsDefinition) -> list[dg.Asset
             }
         )
 
-    return [analyst_warehouse]
+    @dg.asset(
+        key=ROI_REPORT,
+        group_name="published",
+        owners=OWNERS,
+        kinds={"duckdb", "html"},
+        deps=list(MART_TABLES),
+        partitions_def=partitions,
+        backfill_policy=SINGLE_RUN,
+        pool=DUCKDB_POOL,
+    )
+    def roi_report(context: dg.AssetExecutionContext, roi: RoiConfigResource, warehouse: WarehouseResource):
+        """The run's ROI report for people who would rather look at a chart: one HTML file that opens offline,
+        with local ROI by market and channel, the global net return as the sum of the local ones, local against
+        global, spend share, contact frequency against the 6-7 a week guideline and the engagement trend. The
+        same charts show here, in the materialization."""
+        config = roi.load()
+        start, end = partition_days(context)
+        with warehouse.connect() as con:
+            report = render_report(con, start, end, config.reporting_currency, config.contact_threshold)
+        path = report.write(config.reports_dir / f"roi-report-{start}-{end}.html")
+        return dg.MaterializeResult(
+            metadata={
+                "report": dg.MetadataValue.path(str(path)),
+                **{title: dg.MetadataValue.md(image) for title, image in report.markdown_images().items()},
+                **{title: dg.MetadataValue.text("no data for this period yet") for title in report.empty},
+            }
+        )
+
+    return [analyst_warehouse, roi_report]
