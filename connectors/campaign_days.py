@@ -6,7 +6,7 @@ The CSV path produces the same columns in DuckDB (warehouse/exports.py); the API
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 
@@ -50,3 +50,48 @@ def whole_number(value: object, what: str) -> int:
 def from_micros(value: object, what: str) -> Decimal:
     """Micro-units (X, Google Ads) to units, exactly."""
     return Decimal(whole_number(value, what)).scaleb(-6)
+
+
+@dataclass(frozen=True)
+class WeeklyReach:
+    """What an account's ads did in one ISO week, from ONE request over the whole week (Monday..Sunday, in the
+    account's reporting days): unique people reached, and the impressions of the same answer.
+
+    Reach is not additive: the people reached on Monday and on Tuesday overlap, so a week's reach is never a sum of
+    daily reach. Frequency = impressions / reach of the same row.
+    """
+
+    week: date  # the Monday
+    reach: int
+    impressions: int
+
+
+def complete_weeks(first: date, last: date) -> list[date]:
+    """The Mondays of the ISO weeks lying wholly inside first..last (inclusive)."""
+    monday = first + timedelta(days=-first.weekday() % 7)
+    weeks = []
+    while monday + timedelta(days=6) <= last:
+        weeks.append(monday)
+        monday += timedelta(days=7)
+    return weeks
+
+
+def week_days(monday: date) -> tuple[date, date]:
+    """The Monday and Sunday of an ISO week given by its Monday."""
+    if monday.weekday() != 0:
+        raise ValueError(f"{monday} is not a Monday: weeks are ISO weeks, given by their Monday")
+    return monday, monday + timedelta(days=6)
+
+
+def weekly_reach_row(week: date, reach: object, impressions: object, reach_field: str = "reach") -> WeeklyReach | None:
+    """A week's numbers read strictly (a missing or non-numeric value raises); None when nothing was delivered."""
+    for value, what in ((reach, reach_field), (impressions, "impressions")):
+        if value is None:
+            raise NotANumber(f"{what} is missing")
+    people = whole_number(reach, reach_field)
+    shown = whole_number(impressions, "impressions")
+    if people < 0 or shown < 0:
+        raise NotANumber(f"{reach_field} {people} and impressions {shown}: counts cannot be negative")
+    if people == 0 and shown == 0:
+        return None
+    return WeeklyReach(week, people, shown)

@@ -1,15 +1,17 @@
 """Load API pulls into the raw tables: a chunk of days replaces exactly those days of that account, in one
-transaction, only once every request for them has succeeded."""
+transaction, only once every request for them has succeeded. Likewise a platform's weekly reach replaces the weeks
+asked of it (raw.weekly_reach)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 
 import duckdb
 
 from connectors.api_pull import ApiAccount, DayChunk
 from connectors.api_session import ApiError
+from connectors.campaign_days import WeeklyReach, complete_weeks, week_days
 from warehouse.database import transaction
 from warehouse.exports import known_currencies
 from warehouse.refresh import record_changed_days
@@ -124,3 +126,71 @@ def record_pull(con: duckdb.DuckDBPyConnection, outcome: PullOutcome, pulled_at:
          "complete" if outcome.complete else "stopped", outcome.rows, outcome.requests, outcome.message,
          retry_at, pulled_at],
     )
+
+
+def replace_weekly_reach(
+    con: duckdb.DuckDBPyConnection,
+    channel: str,
+    account_id: str,
+    rows: list[WeeklyReach],
+    pulled_at: datetime,
+    weeks: list[date] | None = None,
+) -> int:
+    """The account's raw.weekly_reach for `weeks` (default: the rows' weeks) becomes `rows`, in one transaction: a
+    week asked and absent from the rows had no delivery. The weeks' days are recorded as changed, so the marts
+    rebuild them, and as answered (no longer in raw.api_missing_days)."""
+    asked = sorted(set(weeks if weeks is not None else (row.week for row in rows)))
+    stray = sorted({row.week for row in rows} - set(asked))
+    if stray:
+        raise ValueError(f"weekly reach for {stray}, weeks that were not asked")
+    spans = [week_days(monday) for monday in asked]
+    source = api_source(channel, account_id)
+    days_sql = "SELECT CAST(unnest(generate_series(CAST(? AS DATE), CAST(? AS DATE), INTERVAL 1 DAY)) AS DATE) AS date"
+    with transaction(con):
+        for monday, sunday in spans:
+            con.execute(
+                "DELETE FROM raw.weekly_reach WHERE channel = ? AND account_id = ? AND week = ?",
+                [channel, account_id, monday],
+            )
+            con.execute(
+                "DELETE FROM raw.api_missing_days WHERE channel = ? AND account_id = ? AND date BETWEEN ? AND ?",
+                [channel, account_id, monday, sunday],
+            )
+            record_changed_days(con, days_sql, [monday, sunday])
+        if rows:
+            con.executemany(
+                "INSERT INTO raw.weekly_reach (channel, account_id, week, reach, impressions, source, "
+                "source_updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [[channel, account_id, row.week, row.reach, row.impressions, source, pulled_at] for row in rows],
+            )
+    return len(rows)
+
+
+def pull_weekly_reach(
+    con: duckdb.DuckDBPyConnection, client, account: ApiAccount, outcome: PullOutcome, pulled_at: datetime
+) -> PullOutcome:
+    """After a complete daily pull of outcome.first..outcome.last: the reach of each complete ISO week inside it, one
+    request per week, for clients that report reach (`weekly_reach`); others are left as they were.
+
+    A failure stops the account like a daily one: the outcome (and its raw.api_pulls row) becomes stopped with the
+    error, the previous weekly rows stay, and the weeks' days stay in raw.api_missing_days for the next run.
+    """
+    weeks = complete_weeks(outcome.first, outcome.last)
+    if not outcome.complete or not weeks or not hasattr(client, "weekly_reach"):
+        return outcome
+    mark_requested(con, account.channel, account.account_id, weeks[0], week_days(weeks[-1])[1])
+    message, retry_at = None, None
+    try:
+        replace_weekly_reach(con, account.channel, account.account_id, client.weekly_reach(weeks), pulled_at, weeks)
+    except ApiError as error:
+        message, retry_at = str(error), getattr(error, "retry_at", None)
+    outcome = replace(outcome, complete=message is None, requests=client.session.requests_made, message=message,
+                      retry_at=retry_at)
+    with transaction(con):  # still one raw.api_pulls row for the account's pull: the daily one, now final
+        con.execute(
+            "DELETE FROM raw.api_pulls WHERE channel = ? AND account_id = ? AND first_day = ? AND last_day = ? "
+            "AND pulled_at = ?",
+            [outcome.channel, outcome.account_id, outcome.first, outcome.last, pulled_at],
+        )
+        record_pull(con, outcome, pulled_at)
+    return outcome

@@ -10,7 +10,9 @@ import requests
 
 from connectors.api_pull import ApiAccount, DayChunk, windows
 from connectors.api_session import ApiSession, Clock, RetryPolicy, Verdict, default_verdict, without_params
-from connectors.campaign_days import CampaignDay, NotANumber, exact_decimal, whole_number
+from connectors.campaign_days import (
+    CampaignDay, NotANumber, WeeklyReach, exact_decimal, week_days, weekly_reach_row, whole_number,
+)
 from connectors.credentials import renew_hint
 from connectors.facebook import settings
 
@@ -96,6 +98,32 @@ class MetaAdsApi:
                 return
             # Meta puts the access token into its paging links; the header carries it instead.
             request = self.session.request("GET", without_params(next_url, {"access_token"}))
+
+    def weekly_reach(self, weeks: list[date]) -> list[WeeklyReach]:
+        """Reach and impressions of each ISO week (given by its Monday), one account-level request per week."""
+        spans = [week_days(monday) for monday in weeks]
+        return [row for monday, sunday in spans for row in self._week_reach(monday, sunday)]
+
+    def _week_reach(self, monday: date, sunday: date) -> list[WeeklyReach]:
+        params = {
+            "level": settings.REACH_LEVEL,
+            "time_increment": "all_days",  # one row over the whole range, never one per day
+            "time_range": json.dumps({"since": monday.isoformat(), "until": sunday.isoformat()}, separators=(",", ":")),
+            "fields": ",".join(settings.REACH_FIELDS),
+        }
+        request = self.session.request("GET", f"{self.base}/act_{self.account.account_id}/insights", params=params)
+        body = self.session.json_of(request, "GET", request.url)
+        try:
+            rows = body["data"]
+            if len(rows) > 1:
+                raise ValueError(f"{len(rows)} rows for one account and week")
+            for row in rows:
+                if (row["date_start"], row["date_stop"]) != (monday.isoformat(), sunday.isoformat()):
+                    raise ValueError(f"row covers {row['date_start']}..{row['date_stop']}, not {monday}..{sunday}")
+            week = [weekly_reach_row(monday, row.get("reach"), row.get("impressions")) for row in rows]
+        except (KeyError, TypeError, AttributeError, NotANumber, ValueError) as error:
+            raise self.session.malformed("GET", request.url, f"unreadable weekly reach: {error}") from error
+        return [row for row in week if row is not None]
 
     def _row(self, row: dict) -> CampaignDay:
         if row["date_start"] != row["date_stop"]:

@@ -10,7 +10,9 @@ import requests
 
 from connectors.api_pull import ApiAccount, DayChunk, batches, cursor_pages, windows
 from connectors.api_session import ApiSession, Clock, RetryPolicy, Verdict, default_verdict
-from connectors.campaign_days import CampaignDay, NotANumber, exact_decimal, whole_number
+from connectors.campaign_days import (
+    CampaignDay, NotANumber, WeeklyReach, exact_decimal, week_days, weekly_reach_row, whole_number,
+)
 from connectors.credentials import renew_hint
 from connectors.linkedin import settings
 
@@ -85,6 +87,42 @@ class LinkedInAdsApi:
             return [self._row(element, names) for element in body["elements"]]
         except (KeyError, TypeError, NotANumber, ValueError) as error:
             raise self.session.malformed("GET", url, f"unreadable analytics element: {error}") from error
+
+    def weekly_reach(self, weeks: list[date]) -> list[WeeklyReach]:
+        """Unique member reach and impressions of each ISO week (given by its Monday, UTC days like the daily rows),
+        one account-pivot request per week over the whole week."""
+        spans = [week_days(monday) for monday in weeks]
+        return [row for monday, sunday in spans for row in self._week_reach(monday, sunday)]
+
+    def _week_reach(self, monday: date, sunday: date) -> list[WeeklyReach]:
+        account_urn = settings.ACCOUNT_URN + self.account.account_id
+        url = (
+            f"{self.base}/rest/adAnalytics?q=analytics&pivot=(value:ACCOUNT)&timeGranularity=(value:ALL)"
+            f"&dateRange=(start:{_restli_date(monday)},end:{_restli_date(sunday)})"
+            f"&accounts=List({quote(account_urn, safe='')})&fields={','.join(settings.REACH_FIELDS)}"
+        )
+        body = self.session.get_json(url)
+        try:
+            elements = body["elements"]
+            if len(elements) > 1:
+                raise ValueError(f"{len(elements)} elements for one account and week")
+            week = [self._week_row(element, account_urn, monday, sunday) for element in elements]
+        except (KeyError, TypeError, AttributeError, NotANumber, ValueError) as error:
+            raise self.session.malformed("GET", url, f"unreadable weekly reach: {error}") from error
+        return [row for row in week if row is not None]
+
+    @staticmethod
+    def _week_row(element: dict, account_urn: str, monday: date, sunday: date) -> WeeklyReach | None:
+        if element["pivotValues"] != [account_urn]:
+            raise ValueError(f"element for {element['pivotValues']}, not {account_urn}")
+        span = element.get("dateRange")
+        if span is not None:  # with granularity ALL: the requested range, or the part of it with activity
+            start, end = span["start"], span.get("end", span["start"])
+            first, last = date(start["year"], start["month"], start["day"]), date(end["year"], end["month"], end["day"])
+            if not monday <= first <= last <= sunday:
+                raise ValueError(f"element covers {first}..{last}, not {monday}..{sunday}")
+        return weekly_reach_row(monday, element.get("approximateMemberReach"), element.get("impressions"),
+                                "approximateMemberReach")
 
     def _row(self, element: dict, names: dict[str, str]) -> CampaignDay:
         start = element["dateRange"]["start"]

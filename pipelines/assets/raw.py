@@ -218,6 +218,8 @@ def _channel_asset(channel: str, common: dict) -> dg.AssetsDefinition:
 
 def _pull_api_accounts(con, config, channel: str, start: date, end: date, platform_api) -> list[PullOutcome]:
     """Pull each API account of the channel: the run's days, its restatement window, and what it still misses."""
+    from warehouse.api_loads import pull_weekly_reach
+
     accounts = [a for a in config.accounts if a.channel == channel and a.source == "api"]
     if not accounts:
         return []
@@ -237,7 +239,9 @@ def _pull_api_accounts(con, config, channel: str, start: date, end: date, platfo
         )
         first, last = pull_window(con, api_account, start, end, lookback, config.history_start)
         client = API_CLIENTS[channel](api_account, credentials, clock, platform_api.policy())
-        outcomes.append(pull_account(con, client, api_account, first, last, pulled_at))
+        outcome = pull_account(con, client, api_account, first, last, pulled_at)
+        # Then each complete ISO week's reach in one request (Meta, LinkedIn): reach is never summed over days.
+        outcomes.append(pull_weekly_reach(con, client, api_account, outcome, pulled_at))
     return outcomes
 
 

@@ -16,6 +16,13 @@ Serves
   Paging: `paging.cursors` always (on a non-empty page), `paging.next` (absolute URL, with `access_token=` when the
   request carried it in the query) only when more rows follow. Page size = min(limit, the fake's `page_size`).
 
+- GET /v25.0/act_{id}/insights?level=account&time_range={"since":..,"until":..}&fields=reach,impressions
+      [&time_increment=all_days]   one row over the whole range (absent when nothing was delivered), `reach` and
+      `impressions` strings, date_start/date_stop = since/until.
+  Reach (unique people) cannot be read off the CampaignDay facts: `set_weekly_reach(account, monday, reach)` fixes an
+  ISO week's; otherwise it is derived (see WeeklyReachFacts), always below the sum of the daily reaches. Daily
+  campaign rows answer `reach` too (impressions // 3), so tests can show that summing them gives another number.
+
 Validates: token in `Authorization: Bearer`/`OAuth` or `access_token` (400 code 104 missing, 190 invalid, 190/463
 for `expired_tokens`); level=campaign, time_increment=1, time_range JSON since<=until, known fields, cursor.
 Sends x-business-use-case-usage, x-ad-account-usage, x-fb-ads-insights-throttle and x-app-usage on every response,
@@ -29,6 +36,7 @@ import json
 import re
 from collections.abc import Iterable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
@@ -51,7 +59,9 @@ INSIGHTS_FIELDS = {
     "action_values",
     "date_start",
     "date_stop",
+    "reach",
 }
+INSIGHTS_LEVELS = ("campaign", "account")
 PURCHASE_TYPES = ("offsite_conversion.fb_pixel_purchase", "omni_purchase", "purchase")
 THROTTLE_MESSAGES = {
     4: "(#4) Application request limit reached",
@@ -76,7 +86,41 @@ def _index(cursor: str) -> int:
         raise ValueError(cursor) from None
 
 
-class FacebookFake(PlatformFake):
+def row_reach(row: CampaignDay) -> int:
+    """The people one campaign reached on one day: a third of its impressions."""
+    return row.impressions // 3
+
+
+def derived_reach(rows: list[CampaignDay]) -> int:
+    """Unique people over several campaign-days: the largest daily audience plus 10% of the others (people overlap
+    from day to day), so always less than the sum of the daily reaches once two days delivered."""
+    reaches = sorted((row_reach(row) for row in rows), reverse=True)
+    return reaches[0] + sum(reaches[1:]) // 10 if reaches else 0
+
+
+class WeeklyReachFacts:
+    """Unique reach per account and ISO week, for the fakes whose platforms report reach (Meta, LinkedIn).
+
+    `set_weekly_reach(account_id, monday, reach)` fixes the reach of exactly that week (Monday..Sunday); any other
+    range, or a week without a set value, gets `derived_reach` of its delivered campaign-days.
+    """
+
+    weekly_reach: dict[tuple[str, date], int]
+
+    def set_weekly_reach(self, account_id: str, monday: date, reach: int):
+        if monday.weekday() != 0:
+            raise ValueError(f"{monday} is not a Monday")
+        self.weekly_reach[(str(account_id), monday)] = reach
+        return self
+
+    def reach(self, account_id: str, start: date, end: date) -> int:
+        fixed = self.weekly_reach.get((str(account_id), start))
+        if fixed is not None and (end - start).days == 6:
+            return fixed
+        return derived_reach(self.delivered_days(str(account_id), start, end))  # type: ignore[attr-defined]
+
+
+class FacebookFake(WeeklyReachFacts, PlatformFake):
     name = "facebook"
     path_pattern = re.compile(r"^/v\d+\.\d+/")
 
@@ -94,6 +138,7 @@ class FacebookFake(PlatformFake):
         self.expired_tokens = set(expired_tokens)
         self.page_size = page_size
         self.timezones = dict(timezones or {})
+        self.weekly_reach = {}
         self.usage: dict[str, int] = {"call_count": 2, "total_cputime": 1, "total_time": 1, "acc_id_util_pct": 1}
         self._trace = 0
 
@@ -265,10 +310,12 @@ class FacebookFake(PlatformFake):
 
     def _insights(self, request: RecordedRequest, raw: Request, account_id: str, params: dict[str, str]) -> Response:
         level = params.get("level")
-        if level != "campaign":
-            return self._bad(request, f"(#100) level must be campaign in this fake, got {level!r}", 100)
-        if params.get("time_increment") != "1":
+        if level not in INSIGHTS_LEVELS:
+            return self._bad(request, f"(#100) level must be one of {INSIGHTS_LEVELS} in this fake, got {level!r}", 100)
+        if level == "campaign" and params.get("time_increment") != "1":
             return self._bad(request, "(#100) time_increment must be 1 in this fake", 100)
+        if level == "account" and params.get("time_increment", "all_days") != "all_days":
+            return self._bad(request, "(#100) time_increment must be all_days (or absent) at level account here", 100)
         try:
             time_range = json.loads(params["time_range"])
             since = date.fromisoformat(time_range["since"])
@@ -295,6 +342,8 @@ class FacebookFake(PlatformFake):
             offset = _index(params["after"]) + 1 if "after" in params else 0
         except ValueError:
             return self._bad(request, "(#100) Invalid cursor", 100)
+        if level == "account":
+            return self._account_insights(request, account_id, since, until, fields)
         rows = self.delivered_days(account_id, since, until)
         size = min(limit, self.page_size)
         page = rows[offset : offset + size]
@@ -313,6 +362,29 @@ class FacebookFake(PlatformFake):
                 paging["next"] = f"{raw.host_url.rstrip('/')}{request.path}?{urlencode(items)}"
             body["paging"] = paging
         return self.respond(request, 200, body)
+
+
+    def _account_insights(
+        self, request: RecordedRequest, account_id: str, since: date, until: date, fields: list[str]
+    ) -> Response:
+        """One row for the whole range (the account's totals and its unique reach), none without delivery."""
+        rows = self.delivered_days(account_id, since, until)
+        if not rows:
+            return self.respond(request, 200, {"data": []})
+        values: dict[str, Any] = {
+            "account_id": account_id,
+            "account_name": f"Account {account_id}",
+            "account_currency": rows[0].currency,
+            "spend": decimal_text(sum((row.spend for row in rows), Decimal(0))),
+            "impressions": str(sum(row.impressions for row in rows)),
+            "clicks": str(sum(row.clicks + row.impressions // 1000 for row in rows)),
+            "inline_link_clicks": str(sum(row.clicks for row in rows)),
+            "reach": str(self.reach(account_id, since, until)),
+        }
+        out = {field: values[field] for field in fields if field in values}
+        out["date_start"], out["date_stop"] = since.isoformat(), until.isoformat()
+        paging = {"cursors": {"before": _cursor(0), "after": _cursor(0)}}
+        return self.respond(request, 200, {"data": [out], "paging": paging})
 
 
 def _account_in(path: str) -> str:
@@ -340,6 +412,7 @@ def _row(account_id: str, row: CampaignDay, fields: list[str]) -> dict[str, Any]
         "impressions": str(row.impressions),
         "clicks": str(row.clicks + row.impressions // 1000),
         "inline_link_clicks": str(row.clicks),
+        "reach": str(row_reach(row)),
     }
     if actions:
         values["actions"] = actions

@@ -14,6 +14,12 @@ Serves
   (or `accounts=List(urn%3Ali%3AsponsoredAccount%3A1)`; the old `pivot=CAMPAIGN&timeGranularity=DAILY` style too).
   One element per campaign and UTC day with delivery, with only the requested fields; cost and conversion value are
   strings, counts ints. No pagination (capped at `max_elements`, 15,000 like the real one).
+- GET /rest/adAnalytics?q=analytics&pivot=(value:ACCOUNT)&timeGranularity=(value:ALL)&dateRange=(...)
+      &accounts=List(urn%3Ali%3AsponsoredAccount%3A1)&fields=approximateMemberReach,impressions,dateRange,pivotValues
+  One element per account with delivery in the range, over the whole range: its totals and `approximateMemberReach`
+  (unique members: `set_weekly_reach(account, monday, reach)` for an ISO week, else derived; see
+  tests.fakes.facebook.WeeklyReachFacts). Daily campaign elements answer `approximateMemberReach` too
+  (impressions // 3), so tests can show that summing them gives another number.
   Also answers a GET tunnelled as POST with `X-HTTP-Method-Override: GET` and the query in a form body.
 
 Validates: Bearer token (401 65600 if unknown, 65601 if in `revoked_tokens`); `LinkedIn-Version: YYYYMM` (400
@@ -34,6 +40,7 @@ from urllib.parse import unquote
 from werkzeug.wrappers import Request, Response
 
 from tests.fakes.data import CampaignDay, decimal_text, json_number
+from tests.fakes.facebook import WeeklyReachFacts, row_reach
 from tests.fakes.server import PlatformFake, RecordedRequest
 
 CAMPAIGN_URN = re.compile(r"urn:li:sponsoredCampaign:(\d+)")
@@ -51,7 +58,10 @@ ANALYTICS_FIELDS = {
     "externalWebsitePostClickConversions",
     "externalWebsitePostViewConversions",
     "conversionValueInLocalCurrency",
+    "approximateMemberReach",
 }
+# (pivot, timeGranularity) pairs this fake answers: daily campaign rows, and an account's totals over the range.
+ANALYTICS_SHAPES = {("CAMPAIGN", "DAILY"), ("ACCOUNT", "ALL")}
 DEFAULT_FIELDS = ("impressions", "clicks")  # the real API's answer when `fields` is absent
 MAX_FIELDS = 20
 CAMPAIGN_STATUSES = ("ACTIVE", "PAUSED", "ARCHIVED", "COMPLETED", "CANCELED", "DRAFT", "PENDING_DELETION", "REMOVED")
@@ -153,7 +163,7 @@ def _offset(token: str) -> int:
     raise ValueError(token)
 
 
-class LinkedInFake(PlatformFake):
+class LinkedInFake(WeeklyReachFacts, PlatformFake):
     name = "linkedin"
     path_pattern = re.compile(r"^/rest/")
     ascii_json = False
@@ -175,6 +185,7 @@ class LinkedInFake(PlatformFake):
         self.max_elements = max_elements
         self.inactive_versions = set(inactive_versions)
         self.account_names: dict[str, str] = {}
+        self.weekly_reach = {}
 
     # --- canned errors -----------------------------------------------------------------------------------------------
     def daily_quota(self, times: int = 1, when=lambda request: True) -> LinkedInFake:
@@ -352,14 +363,17 @@ class LinkedInFake(PlatformFake):
     def _analytics_checked(self, request: RecordedRequest, params: dict[str, str]) -> Response:
         if unquote(params.get("q", "")) != "analytics":
             raise RestliError("q=analytics is required")
-        for name, expected in (("pivot", "CAMPAIGN"), ("timeGranularity", "DAILY")):
+        shape = []
+        for name in ("pivot", "timeGranularity"):
             if name not in params:
                 raise RestliError(f"{name} is required")
             value = parse_restli(params[name])
-            if isinstance(value, dict):
-                value = value.get("value")
-            if value != expected:
-                raise RestliError(f"{name} must be (value:{expected}) in this fake, got {params[name]!r}")
+            shape.append(value.get("value") if isinstance(value, dict) else value)
+        if tuple(shape) not in ANALYTICS_SHAPES:
+            raise RestliError(
+                f"pivot and timeGranularity must be one of {sorted(ANALYTICS_SHAPES)} in this fake, got "
+                f"{params['pivot']!r}, {params['timeGranularity']!r}"
+            )
         if "dateRange" not in params:
             raise RestliError("dateRange is required")
         start, end = _date_range(parse_restli(params["dateRange"]))
@@ -407,12 +421,40 @@ class LinkedInFake(PlatformFake):
         unknown = [field for field in fields if field not in ANALYTICS_FIELDS]
         if unknown:
             raise RestliError(f"unknown or unsupported fields {unknown} (this fake knows {sorted(ANALYTICS_FIELDS)})")
+        if shape[0] == "ACCOUNT":
+            elements = []
+            for account_id, campaign_ids in by_account.items():
+                rows = self.delivered_days(account_id, start, end, campaign_ids)
+                if rows:
+                    elements.append(self._account_element(account_id, rows, start, end, fields))
+            return self.respond(request, 200, {"paging": {"start": 0, "count": 10, "links": []}, "elements": elements})
         rows: list[CampaignDay] = []
         for account_id, campaign_ids in by_account.items():
             rows += self.delivered_days(account_id, start, end, campaign_ids)
         rows.sort(key=lambda row: (row.day, int(row.campaign_id) if row.campaign_id.isdigit() else 0))
         elements = [_element(row, fields) for row in rows[: self.max_elements]]
         return self.respond(request, 200, {"paging": {"start": 0, "count": 10, "links": []}, "elements": elements})
+
+
+    def _account_element(
+        self, account_id: str, rows: list[CampaignDay], start: date, end: date, fields: list[str]
+    ) -> dict[str, Any]:
+        """An account's totals over start..end (granularity ALL), with its unique member reach."""
+        conversions = sum(row.conversions for row in rows)
+        values: dict[str, Any] = {
+            "pivotValues": [f"urn:li:sponsoredAccount:{account_id}"],
+            "dateRange": {"start": _day(start), "end": _day(end)},
+            "impressions": sum(row.impressions for row in rows),
+            "clicks": sum(row.clicks for row in rows),
+            "landingPageClicks": sum(row.clicks * 9 // 10 for row in rows),
+            "costInLocalCurrency": decimal_text(sum(row.spend for row in rows)),
+            "externalWebsiteConversions": json_number(conversions),
+            "externalWebsitePostClickConversions": json_number(conversions),
+            "externalWebsitePostViewConversions": 0,
+            "conversionValueInLocalCurrency": decimal_text(sum(row.revenue for row in rows)),
+            "approximateMemberReach": self.reach(account_id, start, end),
+        }
+        return {field: values[field] for field in fields}
 
 
 def _date_range(value: Any) -> tuple[date, date]:
@@ -453,6 +495,7 @@ def _element(row: CampaignDay, fields: list[str]) -> dict[str, Any]:
         "externalWebsitePostClickConversions": json_number(row.conversions),
         "externalWebsitePostViewConversions": 0,
         "conversionValueInLocalCurrency": decimal_text(row.revenue),
+        "approximateMemberReach": row_reach(row),
     }
     return {field: values[field] for field in fields}
 
