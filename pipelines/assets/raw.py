@@ -8,14 +8,14 @@ from connectors.api_clients import API_CLIENTS, LOOKBACK_DAYS
 from connectors.api_pull import ApiAccount
 from connectors.channels import CHANNELS, EXPORT_FORMATS
 from connectors.crm.export import CRM_EXPORT
+from connectors.credentials import MissingCredentials, credentials_for
 from connectors.ecb.download import download_reference_rates
 from connectors.ecb.reference_rates import detect_rates_layout
-from connectors.credentials import MissingCredentials, credentials_for
 from connectors.export_layout import ExportError
 from pipelines.assets.metadata import money, table_metadata
 from pipelines.partitions import SINGLE_RUN, partition_days
 from pipelines.resources import DUCKDB_POOL, PlatformApiResource, RoiConfigResource, WarehouseResource
-from warehouse.api_loads import PullOutcome, pull_account, pull_window
+from warehouse.api_loads import PullOutcome, pull_account, pull_weekly_reach, pull_window
 from warehouse.database import transaction
 from warehouse.exports import SyncReport, find_export_files, rejected_files, sync_exports
 from warehouse.fx import load_fx_rates
@@ -218,8 +218,6 @@ def _channel_asset(channel: str, common: dict) -> dg.AssetsDefinition:
 
 def _pull_api_accounts(con, config, channel: str, start: date, end: date, platform_api) -> list[PullOutcome]:
     """Pull each API account of the channel: the run's days, its restatement window, and what it still misses."""
-    from warehouse.api_loads import pull_weekly_reach
-
     accounts = [a for a in config.accounts if a.channel == channel and a.source == "api"]
     if not accounts:
         return []
