@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.assets.marts import build_mart_assets
+from pipelines.assets.organic import build_organic_assets
 from pipelines.assets.published import build_published_assets
 from pipelines.assets.raw import build_raw_assets
 from pipelines.assets.staging import build_staging_assets
@@ -22,6 +23,7 @@ def build_defs(config: RoiConfig, resources: dict | None = None) -> dg.Definitio
     partitions = daily_partitions(config)
     assets = [
         *build_raw_assets(partitions),
+        *build_organic_assets(partitions),
         *build_staging_assets(partitions),
         *build_mart_assets(partitions, config.freshness_days),
         *build_published_assets(partitions),

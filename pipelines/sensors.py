@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta, timezone
 import dagster as dg
 from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
-from connectors.channels import EXPORT_FORMATS
+from connectors.channels import EXPORT_FORMATS, ORGANIC_FORMATS, ORGANIC_KINDS
 from connectors.crm.export import CRM_EXPORT
 from connectors.export_layout import ExportError
 from pipelines.config import RoiConfig
@@ -15,7 +15,11 @@ from warehouse.exports import ExportFile, days_covered, find_export_files
 SENSOR_NAME = "new_exports"
 SETTLE_SECONDS = 60  # a file modified less than this long before the tick may still be being written
 TRIGGER_FILE_TAG = "roi/trigger_file"
-FORMATS = {**EXPORT_FORMATS, "crm": CRM_EXPORT}
+FORMATS = {
+    **EXPORT_FORMATS,
+    "crm": CRM_EXPORT,
+    **{ORGANIC_KINDS[channel]: export_format for channel, export_format in ORGANIC_FORMATS.items()},
+}
 
 
 def now() -> datetime:

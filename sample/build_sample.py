@@ -13,6 +13,7 @@ their CTR is about 35 % higher.
 from __future__ import annotations
 
 import calendar
+import csv
 import json
 import os
 import shutil
@@ -510,6 +511,361 @@ def approx_rollup(accounts, truth, deals, rates) -> dict:
 
 
 # ---------------------------------------------------------------------------------------------------------------------
+# Organic posts: each account's page posts, one export per account under `<channel>_posts/<account_id>/`
+#
+# The article's story: local pages post 5-8 times a week, the global pages 15-20; local posts engage about 35 % more
+# (engagements = clicks + reactions + comments + shares, over impressions) and the global pages' engagement falls
+# by about 22 % over the month.
+
+POSTS_DOWNLOAD = datetime(2026, 10, 1, 9, 5)
+POSTS_PER_WEEK = {"local": (5, 8), "global": (15, 20)}  # posts in a full ISO week
+DAY_WEIGHTS = (1.0, 1.0, 1.0, 1.0, 0.9, 0.25, 0.15)  # Monday..Sunday: B2B pages post on weekdays
+# Engagement rate of the global pages on 1 September; it falls linearly to (1 - GLOBAL_DECLINE) of that on the 30th.
+GLOBAL_ENGAGEMENT = {"linkedin": 0.034, "twitter": 0.016, "facebook": 0.024, "youtube": 0.0035}
+GLOBAL_DECLINE = 0.26  # about -22 % from the first ISO week's rate to the last one's
+# Local pages engage this much more than the global pages over the month (nudged to within half a point).
+LOCAL_UPLIFT = 1.35
+IMPRESSIONS_PER_POST = {
+    ("linkedin", "local"): (800, 2600), ("linkedin", "global"): (2500, 7000),
+    ("twitter", "local"): (600, 3000), ("twitter", "global"): (2000, 9000),
+    ("facebook", "local"): (1500, 6000), ("facebook", "global"): (4000, 12000),
+    ("youtube", "local"): (3000, 25000), ("youtube", "global"): (8000, 60000),
+}  # fmt: skip
+# How a post's engagements split into clicks, reactions, comments and shares (YouTube Studio has no clicks).
+ENGAGEMENT_SPLIT = {
+    "linkedin": (0.45, 0.40, 0.08, 0.07),
+    "twitter": (0.30, 0.50, 0.10, 0.10),
+    "facebook": (0.38, 0.47, 0.08, 0.07),
+    "youtube": (0.0, 0.82, 0.07, 0.11),
+}
+POST_TOPICS = {
+    "FR": ["Événement Paris : les décideurs IT en parlent", "Cloud souverain : 5 questions à se poser",
+           "Cybersécurité : notre livre blanc 2026", "Témoignage client : migration en 6 semaines",
+           "Webinar du jeudi : sécuriser le multi-cloud", "Salon Big Data & IA : rendez-vous stand F42"],
+    "NL": ["Webinar: IT-beslissers over de cloud", "Datacenter whitepaper: de resultaten",
+           "Klantcase: migratie in zes weken", "Vijf vragen over soevereine cloud"],
+    "UK": ["London Tech Summit: see you at stand B12", "Cloud migration guide: step {n}",
+           "Customer story: moving 200 apps in a quarter", "Three myths about hybrid cloud"],
+    "US": ["Webinar recap: the ROI of a data platform", "Case study: retargeting that pays back",
+           "Five charts on cloud spend in 2026", "Behind the scenes at our Austin office"],
+    "DE": ["Köln Roadshow: die Highlights", "Produktdemo in 90 Sekunden", "So funktioniert die Plattform",
+           "Kundenstimme: Migration in sechs Wochen"],
+    "GLOBAL": ["#FutureOfWork: what changes in 2026", "Product launch 2026: meet the platform",
+               "Thought leadership: the sum of local ROIs", "Our 2026 customer awards", "Brand film: one platform",
+               "Partner spotlight", "Quarterly product update", "Live from our global summit"],
+}
+
+
+@dataclass
+class Post:
+    post_id: str
+    published: datetime
+    title: str
+    impressions: int
+    clicks: int | None
+    reactions: int
+    comments: int
+    shares: int
+    video: bool
+    video_views: int | None
+
+    @property
+    def engagements(self) -> int:
+        return (self.clicks or 0) + self.reactions + self.comments + self.shares
+
+
+def iso_monday(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def make_posts(account: Account, local_factor: float = 1.0) -> list[Post]:
+    """The account's September posts: a weekly count drawn per ISO week, spread over its days (weekdays mostly),
+    with the engagement rate of the scope (and, for the global pages, of the day)."""
+    rng = Random(seed_of("posts " + account.key))
+    low, high = POSTS_PER_WEEK[account.scope]
+    impressions_range = IMPRESSIONS_PER_POST[(account.channel, account.scope)]
+    base = GLOBAL_ENGAGEMENT[account.channel]
+    global_mean = base * (1 - GLOBAL_DECLINE / 2)
+    topics = POST_TOPICS[account.market]
+    posts: list[Post] = []
+    week = iso_monday(START)
+    while week <= END:
+        count = rng.randint(low, high)
+        days = sorted(rng.choices(range(7), weights=DAY_WEIGHTS, k=count))
+        for weekday in days:
+            day = week + timedelta(days=weekday)
+            published = datetime(day.year, day.month, day.day, rng.randint(7, 18), rng.choice((0, 5, 15, 30, 45)))
+            if not START <= day <= END:
+                continue  # the draw covers the whole ISO week; only September's days are exported
+            if account.scope == "global":
+                rate = base * (1 - GLOBAL_DECLINE * (day - START).days / (END - START).days)
+            else:
+                rate = global_mean * LOCAL_UPLIFT * local_factor
+            impressions = rng.randint(*impressions_range)
+            engagements = round(impressions * rate * (0.85 + 0.3 * rng.random()))
+            split = ENGAGEMENT_SPLIT[account.channel]
+            clicks, reactions, comments, shares = (round(engagements * share) for share in split)
+            video = account.channel == "youtube" or rng.random() < 0.25
+            views = None
+            if account.channel == "youtube":
+                views = round(impressions * (0.03 + 0.04 * rng.random()) * 1.25)
+            elif video:
+                views = round(impressions * (0.3 + 0.2 * rng.random()))
+            number = len(posts) + 1
+            posts.append(Post(
+                post_id=f"{number:03d}", published=published,
+                title=topics[(number - 1) % len(topics)].replace("{n}", str(number % 5 + 1)),
+                impressions=impressions, clicks=None if account.channel == "youtube" else clicks,
+                reactions=reactions, comments=comments, shares=shares, video=video, video_views=views,
+            ))  # fmt: skip
+        week += timedelta(days=7)
+    posts.sort(key=lambda p: p.published)
+    return posts
+
+
+def engagement_rate(posts: Iterable[Post]) -> float:
+    posts = list(posts)
+    return sum(p.engagements for p in posts) / sum(p.impressions for p in posts)
+
+
+def all_account_posts(accounts: list[Account]) -> dict[str, list[Post]]:
+    """Every account's posts, the local pages' engagement nudged (a few deterministic passes) so that it comes out
+    35 % (+-0.5 point) above the global pages' for every channel, despite the random draws and rounding."""
+    posts = {a.key: make_posts(a) for a in accounts if a.scope == "global"}
+    for channel in sorted({a.channel for a in accounts}):
+        global_rate = engagement_rate(p for a in accounts if a.channel == channel and a.scope == "global"
+                                      for p in posts[a.key])  # fmt: skip
+        local_accounts = [a for a in accounts if a.channel == channel and a.scope == "local"]
+        factor = 1.0
+        for _ in range(12):
+            local = {a.key: make_posts(a, factor) for a in local_accounts}
+            uplift = engagement_rate(p for v in local.values() for p in v) / global_rate - 1
+            if abs(uplift - (LOCAL_UPLIFT - 1)) < 0.005:
+                break
+            factor *= LOCAL_UPLIFT / (1 + uplift)
+        posts.update(local)
+    return {a.key: posts[a.key] for a in accounts}
+
+
+def _pct(numerator: int, denominator: int, digits: int = 2) -> str:
+    return f"{100 * numerator / denominator:.{digits}f}%" if denominator else "0%"
+
+
+def write_linkedin_posts(path: Path, account: Account, posts: list[Post], rng: Random) -> tuple[list[str], int]:
+    """Page content export, "All posts" sheet, as Excel saves it to "CSV UTF-8": UTF-8 with BOM, comma, CRLF.
+    The sheet lists the page's sponsored posts too (not organic: the loader skips them). Returns the post ids as
+    loaded and the number of sponsored rows."""
+    header = ["Post title", "Post link", "Post type", "Campaign name", "Posted by", "Created date",
+              "Campaign start date", "Campaign end date", "Audience", "Impressions",
+              "Views (excluding off-site video views)", "Offsite Views", "Clicks", "Click through rate (CTR)", "Likes",
+              "Comments", "Reposts", "Follows", "Engagement rate", "Content Type"]  # fmt: skip
+    base_urn = 7240000000000000000 + int(account.account_id) * 1000
+    rows, ids = [], []
+    for index, post in enumerate(posts):
+        urn = f"urn:li:activity:{base_urn + index * 7}"
+        ids.append(urn)
+        follows = rng.randint(0, 3)
+        kind = "Video" if post.video else rng.choice(["Image", "Image", "Text", "Document", "Article"])
+        rows.append([post.title, f"https://www.linkedin.com/feed/update/{urn}", "Organic", "", account.account_name,
+                     f"{post.published.month}/{post.published.day}/{post.published.year}", "", "", "All followers",
+                     post.impressions, post.video_views if post.video else "",
+                     rng.randint(0, 40) if post.video else "", post.clicks, _pct(post.clicks, post.impressions),
+                     post.reactions, post.comments, post.shares, follows,
+                     _pct(post.engagements + follows, post.impressions), kind])  # fmt: skip
+    sponsored = []
+    for number, campaign in enumerate(account.campaigns[:2], start=1):
+        day = date(2026, 9, 7 * number)
+        impressions = rng.randint(20000, 60000)
+        clicks = round(impressions * 0.005)
+        sponsored.append([campaign.name, f"https://www.linkedin.com/feed/update/urn:li:activity:{base_urn + 900 + number}",
+                          "Sponsored", campaign.name, account.account_name, f"9/{day.day}/2026", "9/1/2026",
+                          "9/30/2026", "Campaign audience", impressions, "", "", clicks, _pct(clicks, impressions),
+                          round(impressions * 0.003), round(impressions * 0.0004), round(impressions * 0.0002), 12,
+                          _pct(clicks + round(impressions * 0.0036), impressions), "Image"])  # fmt: skip
+    rows.insert(len(rows) // 3, sponsored[0])
+    rows.insert(2 * len(rows) // 3, sponsored[1])
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        out = csv.writer(handle, lineterminator="\r\n")
+        out.writerow([f"All posts: Post-level metrics for the updates of {account.account_name} created between "
+                      "9/1/2026 and 9/30/2026, organic and sponsored."])
+        out.writerow(header)
+        out.writerows(rows)
+    return ids, len(sponsored)
+
+
+def write_twitter_posts(path: Path, account: Account, posts: list[Post], rng: Random) -> list[str]:
+    """Post activity export, UTF-8 comma: the classic tweet_activity_metrics (the local account) or the newer
+    account_analytics_content (the global one, dates without a time)."""
+    handle_name = "AcmeUK" if account.market == "UK" else "Acme"
+    ids = [str(1831000000000000000 + int(seed_of(account.account_id) % 10**9) * 1000 + i * 7919) for i in range(len(posts))]
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        if account.scope == "local":
+            out = csv.writer(handle, quoting=csv.QUOTE_ALL, lineterminator="\n")
+            out.writerow(["Tweet id", "Tweet permalink", "Tweet text", "time", "impressions", "engagements",
+                          "engagement rate", "retweets", "replies", "likes", "user profile clicks", "url clicks",
+                          "hashtag clicks", "detail expands", "permalink clicks", "app opens", "app installs",
+                          "follows", "email tweet", "dial phone", "media views", "media engagements",
+                          "promoted impressions", "promoted engagements", "promoted url clicks"])  # fmt: skip
+            for tweet_id, post in zip(ids, posts):
+                profile, expands = rng.randint(0, 6), rng.randint(0, 12)
+                engagements = post.engagements + profile + expands
+                media = post.video_views or 0
+                out.writerow([tweet_id, f"https://twitter.com/{handle_name}/status/{tweet_id}", post.title,
+                              f"{post.published:%Y-%m-%d %H:%M} +0000", f"{post.impressions}.0", f"{engagements}.0",
+                              repr(engagements / post.impressions), f"{post.shares}.0", f"{post.comments}.0",
+                              f"{post.reactions}.0", f"{profile}.0", f"{post.clicks}.0", "0.0", f"{expands}.0", "0",
+                              "0", "0", "0", "0", "0", media, round(media * 0.02), "-", "-", "-"])  # fmt: skip
+        else:
+            out = csv.writer(handle, lineterminator="\n")
+            out.writerow(["Post id", "Date", "Post text", "Post Link", "Impressions", "Likes", "Engagements",
+                          "Bookmarks", "Shares", "New follows", "Replies", "Reposts", "Profile visits",
+                          "Detail Expands", "URL Clicks", "Hashtag Clicks", "Permalink Clicks"])  # fmt: skip
+            for tweet_id, post in zip(ids, posts):
+                bookmarks, dm_shares, profile, expands = (rng.randint(0, n) for n in (5, 3, 8, 15))
+                out.writerow([tweet_id, f"{post.published:%a, %b} {post.published.day}, {post.published.year}",
+                              post.title, f"https://x.com/{handle_name}/status/{tweet_id}", post.impressions,
+                              post.reactions, post.engagements + bookmarks + dm_shares + profile + expands, bookmarks,
+                              dm_shares, rng.randint(0, 2), post.comments, post.shares, profile, expands, post.clicks,
+                              0, 0])  # fmt: skip
+    return ids
+
+
+def write_facebook_posts(path: Path, account: Account, posts: list[Post], rng: Random) -> list[str]:
+    """Meta Business Suite page posts export: UTF-8 with BOM, comma, LF; post texts may span lines (quoted)."""
+    ids = [f"{account.account_id}_{10161000000000000 + seed_of(account.key) % 10**8 * 100 + i * 37}"
+           for i in range(len(posts))]
+    with open(path, "w", encoding="utf-8-sig", newline="") as handle:
+        out = csv.writer(handle, lineterminator="\n")
+        out.writerow(["Post ID", "Page ID", "Page name", "Title", "Description", "Publish time", "Post type",
+                      "Permalink", "Reach", "Impressions", "Reactions", "Comments", "Shares", "Total clicks",
+                      "Link clicks", "Seconds viewed", "3-second video views"])  # fmt: skip
+        for post_id, post in zip(ids, posts):
+            kind = "Videos" if post.video else rng.choice(["Photos", "Links", "Photos", "Status"])
+            text = post.title if rng.random() < 0.7 else f"{post.title}\n{account.account_name} – en savoir plus"
+            out.writerow([post_id, account.account_id, account.account_name, post.title if post.video else "",
+                          text, f"{post.published:%m/%d/%Y %H:%M}", kind,
+                          f"https://www.facebook.com/{account.account_id}/posts/{post_id.split('_')[1]}",
+                          round(post.impressions * (0.7 + 0.1 * rng.random())), post.impressions, post.reactions,
+                          post.comments, post.shares, post.clicks + rng.randint(0, 30), post.clicks,
+                          post.video_views * 6 if post.video else "",
+                          post.video_views if post.video else ""])  # fmt: skip
+    return ids
+
+
+_VIDEO_ID_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+
+
+def write_youtube_posts(path: Path, account: Account, posts: list[Post], rng: Random) -> list[str]:
+    """YouTube Studio "Table data.csv": UTF-8 comma, first data row `Total`, publish times like `Sep 3, 2026`."""
+    ids = ["".join(rng.choice(_VIDEO_ID_CHARS) for _ in range(11)) for _ in posts]
+    rows = []
+    for video_id, post in zip(ids, posts):
+        duration = rng.randint(45, 600)
+        watch_hours = Decimal(post.video_views * duration * (0.35 + 0.3 * rng.random()) / 3600).quantize(
+            Decimal("0.0001"), rounding=ROUND_HALF_UP)
+        clicks_share = post.video_views * 0.8 / post.impressions
+        rows.append([video_id, post.title, f"{post.published:%b} {post.published.day}, {post.published.year}", duration,
+                     post.video_views, watch_hours, rng.randint(0, 12), post.impressions, f"{100 * clicks_share:.2f}",
+                     post.reactions, post.shares, post.comments])  # fmt: skip
+    impressions = sum(r[7] for r in rows)
+    total = ["Total", "", "", "", sum(r[4] for r in rows), sum((r[5] for r in rows), Decimal(0)), sum(r[6] for r in rows),
+             impressions, f"{100 * sum(r[4] * 0.8 for r in rows) / impressions:.2f}", sum(r[9] for r in rows),
+             sum(r[10] for r in rows), sum(r[11] for r in rows)]  # fmt: skip
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle, lineterminator="\n")
+        out.writerow(["Content", "Video title", "Video publish time", "Duration", "Views", "Watch time (hours)",
+                      "Subscribers", "Impressions", "Impressions click-through rate (%)", "Likes", "Shares",
+                      "Comments added"])  # fmt: skip
+        out.writerow(total)
+        out.writerows(rows)
+    return ids
+
+
+def posts_file_name(account: Account) -> str:
+    if account.channel == "linkedin":
+        slug = account.account_name.lower().replace(" ", "-")
+        return f"{slug}_content_{calendar.timegm(POSTS_DOWNLOAD.timetuple()) * 1000}.csv"
+    if account.channel == "twitter":
+        if account.scope == "local":
+            return "tweet_activity_metrics_AcmeUK_20260901_20261001_en.csv"
+        return "account_analytics_content_2026-09-01_2026-09-30.csv"
+    if account.channel == "facebook":
+        return f"Sep-01-2026_Sep-30-2026_{account.account_id}.csv"
+    return "Table data.csv"
+
+
+def write_organic_exports(accounts: list[Account], exports: Path) -> dict:
+    """Write every account's post export; return what the loader must find (for expected.json)."""
+    writers = {"linkedin": write_linkedin_posts, "twitter": write_twitter_posts,
+               "facebook": write_facebook_posts, "youtube": write_youtube_posts}  # fmt: skip
+    out: dict = {
+        "rule": "one file per account under <channel>_posts/<account_id>/; posts counted by the day of their publish "
+        "time; engagements = clicks + reactions + comments + shares (YouTube has no clicks); engagement_rate = "
+        "engagements / impressions. LinkedIn's sponsored rows are not organic posts and are not loaded.",
+        "accounts": {},
+        "engagement_local_vs_global": {},
+        "global_engagement_by_week": {},
+    }
+    totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    weekly: dict[str, dict[date, list[int]]] = defaultdict(lambda: defaultdict(lambda: [0, 0]))
+    all_posts = all_account_posts(accounts)
+    for account in accounts:
+        posts = all_posts[account.key]
+        folder = exports / f"{account.channel}_posts" / account.account_id
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / posts_file_name(account)
+        rng = Random(seed_of("post export " + account.key))
+        written = writers[account.channel](path, account, posts, rng)
+        ids, skipped = written if isinstance(written, tuple) else (written, 0)
+        touch(path, POSTS_DOWNLOAD)
+        per_week: dict[str, int] = defaultdict(int)
+        for post in posts:
+            per_week[iso_monday(post.published.date()).isoformat()] += 1
+        impressions = sum(p.impressions for p in posts)
+        engagements = sum(p.engagements for p in posts)
+        out["accounts"][account.key] = {
+            "file": f"{account.channel}_posts/{account.account_id}/{path.name}",
+            "market": account.market,
+            "scope": account.scope,
+            "posts": len(posts),
+            "sponsored_rows_skipped": skipped,
+            "first_post_id": ids[0],
+            "posts_per_iso_week": dict(sorted(per_week.items())),
+            "impressions": impressions,
+            "clicks": None if account.channel == "youtube" else sum(p.clicks for p in posts),
+            "reactions": sum(p.reactions for p in posts),
+            "comments": sum(p.comments for p in posts),
+            "shares": sum(p.shares for p in posts),
+            # X's exports have no video views (media views count photos too).
+            "video_views": None if account.channel == "twitter" else sum(p.video_views or 0 for p in posts if p.video),
+            "engagements": engagements,
+            "engagement_rate": f"{engagements / impressions:.6f}",
+        }
+        totals[(account.channel, account.scope)][0] += engagements
+        totals[(account.channel, account.scope)][1] += impressions
+        if account.scope == "global":
+            for post in posts:
+                cell = weekly[account.channel][iso_monday(post.published.date())]
+                cell[0] += post.engagements
+                cell[1] += post.impressions
+    for channel in sorted({a.channel for a in accounts}):
+        local = totals[(channel, "local")][0] / totals[(channel, "local")][1]
+        global_ = totals[(channel, "global")][0] / totals[(channel, "global")][1]
+        out["engagement_local_vs_global"][channel] = {
+            "local_engagement_rate": f"{local:.6f}",
+            "global_engagement_rate": f"{global_:.6f}",
+            "engagement_uplift": f"{local / global_ - 1:.4f}",
+        }
+        weeks = weekly[channel]
+        first, last = min(weeks), max(weeks)
+        out["global_engagement_by_week"][channel] = {
+            **{week.isoformat(): f"{e / i:.6f}" for week, (e, i) in sorted(weeks.items())},
+            "change_first_to_last_week": f"{(weeks[last][0] / weeks[last][1]) / (weeks[first][0] / weeks[first][1]) - 1:.4f}",
+        }
+    return out
+
+
+# ---------------------------------------------------------------------------------------------------------------------
 
 
 def build(out: Path = HERE) -> None:
@@ -541,8 +897,11 @@ def build(out: Path = HERE) -> None:
     final = {d.deal_id: d for d in first}
     final.update({d.deal_id: d for d in second})
 
+    organic = write_organic_exports(ACCOUNTS, exports)
+
     (out / "roi.toml").write_text(toml_text(ACCOUNTS), encoding="utf-8")
     result = expected(ACCOUNTS, truth, files, list(final.values()), replaced, rates)
+    result["organic"] = organic
     (out / "expected.json").write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 

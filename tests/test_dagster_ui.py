@@ -51,8 +51,11 @@ EXPECTED_PARENTS = {
     },
     "marts/unmatched_revenue": {"raw/fx_rates", "staging/stg_ad_performance", "staging/stg_crm_revenue"},
     "marts/roi_local": {"marts/campaign_daily"},
-    "marts/local_vs_global": {"marts/campaign_daily"},
+    "marts/local_vs_global": {"marts/campaign_daily", "staging/stg_posts"},
     "marts/roi_global": {"marts/roi_local"},
+    "staging/stg_posts": {f"raw/{channel}_posts" for channel in ("linkedin", "twitter", "facebook", "youtube")},
+    "marts/contact_frequency": {"marts/campaign_daily", "staging/stg_posts"},
+    "marts/engagement_trend": {"staging/stg_posts"},
 }
 
 EXPECTED_CHECKS = {

@@ -67,13 +67,15 @@ def folder(sample, monkeypatch) -> DropFolder:
 @pytest.fixture
 def settled(folder) -> DropFolder:
     """The sample already seen by a first tick."""
-    assert len(folder.tick()) == 14
+    assert len(folder.tick()) == 24
     return folder
 
 
 def test_new_files_each_request_one_run_for_their_days(folder):
     runs = folder.tick()
-    assert len(runs) == 14  # every export of the sample, each channel and the CRM
+    assert len(runs) == 24  # every export of the sample: paid, organic posts, CRM
+    posts = [path for path in runs if "_posts/" in path]
+    assert len(posts) == 10 and all(runs[path][0] >= "2026-08-31" for path in posts)
     assert runs[LINKEDIN_FIRST] == ("2026-09-01", "2026-09-15")
     assert runs["linkedin/508765432/campaign_performance_report_2026-10-01.csv"] == ("2026-09-10", "2026-09-30")
     assert runs["facebook/1234567890/Acme-France-Campaigns-1-Sep-2026-15-Sep-2026_2026-09-16.csv"] == (
@@ -152,7 +154,7 @@ def test_days_outside_the_partitions_are_clipped(settled):
 def test_a_deleted_file_leaves_the_cursor(settled):
     (settled.config.exports_dir / LINKEDIN_FIRST).unlink()
     assert settled.tick() == {}
-    assert LINKEDIN_FIRST not in settled.in_cursor() and len(settled.in_cursor()) == 13
+    assert LINKEDIN_FIRST not in settled.in_cursor() and len(settled.in_cursor()) == 23
 
 
 def test_the_sensor_targets_the_job_and_is_off_until_turned_on(folder):

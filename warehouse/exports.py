@@ -7,6 +7,7 @@ were. Unchanged files (same size and modification time) are not read again.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -215,13 +216,24 @@ def _row_fields(export: ExportFile, table: str) -> tuple[dict[str, str], set[str
 
 def _read_cells(con: duckdb.DuckDBPyConnection, layout: ExportLayout) -> None:
     names = {f"c{index}": "VARCHAR" for index in range(layout.column_count)}
-    try:
+
+    def read(parallel: bool) -> None:
         con.execute(
             """CREATE OR REPLACE TEMP TABLE export_cells AS
                SELECT * FROM read_csv(?, encoding = ?, delim = ?, quote = '"', escape = '"', header = false,
-                                      skip = ?, auto_detect = false, columns = ?, null_padding = true)""",
-            [str(layout.path), layout.encoding, layout.delimiter, layout.header_line, names],
+                                      skip = ?, auto_detect = false, columns = ?, null_padding = true,
+                                      parallel = ?)""",
+            [str(layout.path), layout.encoding, layout.delimiter, layout.header_line, names, parallel],
         )
+
+    try:
+        try:
+            read(parallel=True)
+        except duckdb.Error as error:
+            # Post texts span lines inside quotes (X, Meta); DuckDB's parallel reader cannot pad those rows.
+            if "quoted new lines" not in str(error):
+                raise
+            read(parallel=False)
     except duckdb.Error as error:
         raise _csv_error(layout, error) from error
 
@@ -247,7 +259,29 @@ def _line_numbers(con: duckdb.DuckDBPyConnection, layout: ExportLayout) -> tuple
            FROM export_lines WHERE rowid + 1 > ? AND text IS NOT NULL""",
         [layout.header_line],
     )
+    if con.execute("SELECT count(*) FROM export_line_numbers").fetchone()[0] != rows:
+        # More lines than rows: quoted values span lines. Each row is numbered by the line it starts on.
+        starts = _record_start_lines(layout)
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE export_line_numbers AS
+               SELECT unnest(range(len($starts))) AS row_index, unnest($starts) AS line""",
+            {"starts": starts},
+        )
     return "n.line", "LEFT JOIN export_line_numbers n ON n.row_index = c.rowid"
+
+
+def _record_start_lines(layout: ExportLayout) -> list[int]:
+    """The line each CSV record after the header starts on, blank lines skipped (as DuckDB's reader does)."""
+    codec = {"utf-8": "utf-8-sig", "utf-16": "utf-16"}.get(layout.encoding, layout.encoding)
+    starts: list[int] = []
+    with open(layout.path, encoding=codec, newline="") as handle:
+        reader = csv.reader(handle, delimiter=layout.delimiter, quotechar='"', doublequote=True)
+        previous_end = 0
+        for record in reader:
+            start, previous_end = previous_end + 1, reader.line_num
+            if start > layout.header_line and record:
+                starts.append(start)
+    return starts
 
 
 def count_lines(path: Path, encoding: str) -> int:

@@ -62,3 +62,43 @@ CAMPAIGN_URN = "urn:li:sponsoredCampaign:"
 DAILY_LIMIT_MARKER = "DAY limit"  # in the 429 message of a daily quota, which resets at midnight UTC
 TOKEN_ERROR_CODES = {65600, 65601}  # invalid, revoked
 LOOKBACK_DAYS = 7
+
+# --- Organic posts: the page content export (Page analytics → Content → Export, the "All posts" sheet) ---
+# LinkedIn downloads it as an .xls workbook; the pipeline reads it saved as .csv: Excel's "CSV UTF-8" gives UTF-8
+# with a BOM and commas (what the sample uses), "Unicode text" UTF-16 LE with tabs; both are read. The sheet's
+# one-line description above the header stays: the header is found by its content.
+# How sure each header is: `Post title`, `Post link`, `Post type`, `Created date`, `Impressions`, `Clicks`, `Likes`,
+# `Comments`, `Reposts`, `Views (excluding off-site video views)`: seen in public parsers of the export (high).
+# `Date` and `Shares` are the same columns in older exports (medium: seen in parsers). `Post ID`, `Post URL`,
+# `Update link`, `Update title`, `Reactions`, `Video views`: guesses for renamed columns (low).
+# A post link (https://www.linkedin.com/feed/update/urn:li:activity:7240…) gives the post id `urn:li:activity:7240…`.
+# Created dates are M/D/YYYY in the English export, with no time of day; an Excel of another locale may rewrite them
+# when it saves the .csv (not handled: save from an English Excel or add a language here).
+ORGANIC_LANGUAGES = (
+    ExportLanguage(
+        code="en",
+        headers={
+            "post_id": ("Post ID", "Post link", "Post URL", "Update link"),
+            "published_at": ("Created date", "Date", "Posted on"),
+            "title": ("Post title", "Update title"),
+            "post_type": ("Post type",),
+            "impressions": ("Impressions",),
+            "clicks": ("Clicks",),
+            "reactions": ("Likes", "Reactions"),
+            "comments": ("Comments",),
+            "shares": ("Reposts", "Shares"),
+            "video_views": ("Views (excluding off-site video views)", "Video views"),
+        },
+        date_formats=("%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S"),
+        decimal_separator=".",
+    ),
+)
+ORGANIC_REQUIRED_FIELDS = ("post_id", "published_at", "impressions")
+# The sheet lists sponsored posts too (their delivery is in the Campaign Manager export already): only rows whose
+# `Post type` is one of these are organic posts. A file without that column keeps every row.
+ORGANIC_POST_TYPES = frozenset({"Organic"})
+
+# Weekly reach: one account-pivot request per ISO week, granularity ALL (reach is not additive over days).
+# approximateMemberReach is LinkedIn's estimate of unique members reached; date ranges up to 92 days.
+ACCOUNT_URN = "urn:li:sponsoredAccount:"
+REACH_FIELDS = ("approximateMemberReach", "impressions", "dateRange", "pivotValues")

@@ -41,3 +41,45 @@ CONVERSIONS = "conversion_purchases"  # an object of arrays: `metric` (count), `
 LOOKBACK_DAYS = 14
 # User-level and account-level limits; each comes as <prefix>-limit, -remaining and -reset (epoch seconds).
 RATE_LIMIT_HEADERS = ("x-rate-limit", "x-account-rate-limit")
+
+# --- Organic posts: the post activity export (Analytics → Posts → Export data) ---
+# UTF-8, comma-separated. Two generations of headers, both read:
+# - "tweet_activity_metrics_<handle>_<start>_<end>_en.csv": `Tweet id`, `Tweet permalink`, `Tweet text`, `time`
+#   (`2026-09-03 14:05 +0000`, UTC), `impressions`, `engagements`, `engagement rate`, `retweets`, `replies`, `likes`
+#   (`favorites` in the oldest files), `user profile clicks`, `url clicks`, …, `media views`, then `promoted …`
+#   columns (ignored: paid delivery is in the Ads Manager export). Counts may be written `424.0`. High: seen in
+#   public parsers and test fixtures.
+# - "account_analytics_content_<start>_<end>.csv": `Post id`, `Date` (`Fri, Sep 4, 2026`, no time of day),
+#   `Post text`, `Post Link`, `Impressions`, `Likes`, `Engagements`, `Bookmarks`, `Shares`, `New follows`,
+#   `Replies`, `Reposts`, `Profile visits`, `Detail Expands`, `URL Clicks`, … Medium: seen in public parsers.
+# Clicks are the url clicks (clicks on the post's link), as the paid side counts clicks. Reposts are the shares
+# (X's new `Shares` column counts shares by DM or copied link, not reposts). `media views` counts photo views too,
+# so no column gives video views: they stay empty.
+# The time's offset is always +0000 in these files; it is written literally in the formats (DuckDB cannot mix
+# zoned and unzoned formats). A file with another offset is rejected, naming the cell.
+ORGANIC_LANGUAGES = (
+    ExportLanguage(
+        code="en",
+        headers={
+            "post_id": ("Tweet id", "Post id", "Tweet permalink", "Post Link"),
+            "published_at": ("time", "Date"),
+            "title": ("Tweet text", "Post text"),
+            "impressions": ("impressions",),
+            "clicks": ("url clicks",),
+            "reactions": ("likes", "favorites"),
+            "comments": ("replies",),
+            "shares": ("retweets", "Reposts"),
+        },
+        date_formats=(
+            "%Y-%m-%d %H:%M +0000",
+            "%Y-%m-%d %H:%M:%S +0000",
+            "%Y-%m-%d %H:%M",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%d",
+            "%a, %b %d, %Y",
+            "%b %d, %Y",
+        ),
+        decimal_separator=".",
+    ),
+)
+ORGANIC_REQUIRED_FIELDS = ("post_id", "published_at", "impressions")
