@@ -8,10 +8,23 @@ from datetime import date
 import dagster as dg
 
 from pipelines.config import RoiConfig
+from pipelines.resources import DUCKDB_POOL
 
 # A range of days is one run: one DuckDB writer, one transaction per table, not one run per day.
 SINGLE_RUN = dg.BackfillPolicy.single_run()
 warnings.filterwarnings("ignore", message="Parameter `backfill_policy`", category=dg.BetaWarning)
+
+
+# Who answers for the assets, shown in the UI.
+OWNERS = ["team:marketing-analytics"]
+
+
+def writer_settings(partitions: dg.PartitionsDefinition, group: str) -> dict:
+    """What every asset writing the warehouse shares: its group, owners, daily partitions run as one range, and
+    the DuckDB writers' pool (one at a time)."""
+    return dict(
+        group_name=group, owners=OWNERS, partitions_def=partitions, backfill_policy=SINGLE_RUN, pool=DUCKDB_POOL
+    )
 
 
 def daily_partitions(config: RoiConfig) -> dg.DailyPartitionsDefinition:

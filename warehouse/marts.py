@@ -129,6 +129,16 @@ WHERE date IN (SELECT date FROM refresh_days)
 GROUP BY date, channel
 """
 
+# Campaign sums of local-scope and of global-scope accounts, for whatever a query groups by.
+SCOPE_SUMS = """sum(spend) FILTER (WHERE scope = 'local') AS local_spend,
+           sum(revenue) FILTER (WHERE scope = 'local') AS local_revenue,
+           sum(clicks) FILTER (WHERE scope = 'local') AS local_clicks,
+           sum(impressions) FILTER (WHERE scope = 'local') AS local_impressions,
+           sum(spend) FILTER (WHERE scope = 'global') AS global_spend,
+           sum(revenue) FILTER (WHERE scope = 'global') AS global_revenue,
+           sum(clicks) FILTER (WHERE scope = 'global') AS global_clicks,
+           sum(impressions) FILTER (WHERE scope = 'global') AS global_impressions"""
+
 _MONTHS = "SELECT DISTINCT CAST(date_trunc('month', date) AS DATE) AS month FROM refresh_days"
 _WEEKS = "SELECT DISTINCT CAST(date_trunc('week', date) AS DATE) AS week FROM refresh_days"
 
@@ -136,14 +146,7 @@ _LOCAL_VS_GLOBAL = f"""
 INSERT INTO marts.local_vs_global
 WITH paid AS (
     SELECT CAST(date_trunc('month', date) AS DATE) AS month, channel,
-           sum(spend) FILTER (WHERE scope = 'local') AS local_spend,
-           sum(revenue) FILTER (WHERE scope = 'local') AS local_revenue,
-           sum(clicks) FILTER (WHERE scope = 'local') AS local_clicks,
-           sum(impressions) FILTER (WHERE scope = 'local') AS local_impressions,
-           sum(spend) FILTER (WHERE scope = 'global') AS global_spend,
-           sum(revenue) FILTER (WHERE scope = 'global') AS global_revenue,
-           sum(clicks) FILTER (WHERE scope = 'global') AS global_clicks,
-           sum(impressions) FILTER (WHERE scope = 'global') AS global_impressions
+           {SCOPE_SUMS}
     FROM marts.campaign_daily
     WHERE CAST(date_trunc('month', date) AS DATE) IN ({_MONTHS})
     GROUP BY ALL

@@ -22,6 +22,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import duckdb
+
+from warehouse.marts import SCOPE_SUMS
 import matplotlib
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -221,16 +223,9 @@ class _ReportData:
             )
         }
         paid = rows(
-            """WITH sums AS (
+            f"""WITH sums AS (
                    SELECT channel,
-                          sum(spend) FILTER (WHERE scope = 'local') AS local_spend,
-                          sum(revenue) FILTER (WHERE scope = 'local') AS local_revenue,
-                          sum(clicks) FILTER (WHERE scope = 'local') AS local_clicks,
-                          sum(impressions) FILTER (WHERE scope = 'local') AS local_impressions,
-                          sum(spend) FILTER (WHERE scope = 'global') AS global_spend,
-                          sum(revenue) FILTER (WHERE scope = 'global') AS global_revenue,
-                          sum(clicks) FILTER (WHERE scope = 'global') AS global_clicks,
-                          sum(impressions) FILTER (WHERE scope = 'global') AS global_impressions
+                          {SCOPE_SUMS}
                    FROM marts.campaign_daily WHERE date BETWEEN $start AND $end
                    GROUP BY channel)
                SELECT channel,

@@ -5,9 +5,9 @@ from datetime import timedelta
 import dagster as dg
 
 from pipelines.assets.metadata import money, table_metadata
-from pipelines.assets.raw import ACCOUNTS, FX_RATES, OWNERS
+from pipelines.assets.raw import ACCOUNTS, FX_RATES
 from pipelines.assets.staging import AD_KEY, STG_AD_PERFORMANCE, STG_CRM_REVENUE, STG_POSTS
-from pipelines.partitions import SINGLE_RUN, partition_days
+from pipelines.partitions import OWNERS, SINGLE_RUN, partition_days
 from pipelines.resources import DUCKDB_POOL, RoiConfigResource, WarehouseResource
 from warehouse import quality
 from warehouse.marts import refresh_marts

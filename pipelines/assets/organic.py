@@ -11,9 +11,9 @@ import dagster as dg
 
 from connectors.channels import ORGANIC_FORMATS, ORGANIC_KINDS
 from pipelines.assets.metadata import table_metadata
-from pipelines.assets.raw import ACCOUNTS, FILES_ACCEPTED, GROUP, OWNERS, _files_check, _sync_metadata
-from pipelines.partitions import SINGLE_RUN, partition_days
-from pipelines.resources import DUCKDB_POOL, RoiConfigResource, WarehouseResource
+from pipelines.assets.raw import ACCOUNTS, FILES_ACCEPTED, GROUP, _files_check, _sync_metadata
+from pipelines.partitions import partition_days, writer_settings
+from pipelines.resources import RoiConfigResource, WarehouseResource
 from warehouse.exports import find_export_files, sync_exports
 from warehouse.schema import POST_TABLES
 
@@ -29,13 +29,7 @@ PAGE_LABELS = {
 
 def build_organic_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
     """One raw asset per channel: `raw/<channel>_posts`."""
-    common = dict(
-        group_name=GROUP,
-        owners=OWNERS,
-        partitions_def=partitions,
-        backfill_policy=SINGLE_RUN,
-        pool=DUCKDB_POOL,
-    )
+    common = writer_settings(partitions, GROUP)
     return [_posts_asset(channel, common) for channel in ORGANIC_FORMATS]
 
 

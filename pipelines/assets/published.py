@@ -4,26 +4,22 @@ of the warehouse, and the HTML report."""
 import dagster as dg
 
 from pipelines.assets.marts import MART_TABLES
-from pipelines.assets.raw import OWNERS
-from pipelines.partitions import SINGLE_RUN, partition_days
-from pipelines.resources import DUCKDB_POOL, RoiConfigResource, WarehouseResource
+from pipelines.partitions import partition_days, writer_settings
+from pipelines.resources import RoiConfigResource, WarehouseResource
 from warehouse.publish import publish_database, publish_parquet
 from warehouse.report_html import render_report
 
 ANALYST_WAREHOUSE = dg.AssetKey(["published", "analyst_warehouse"])
 ROI_REPORT = dg.AssetKey(["published", "roi_report"])
+GROUP = "published"
 
 
 def build_published_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
     @dg.asset(
         key=ANALYST_WAREHOUSE,
-        group_name="published",
-        owners=OWNERS,
         kinds={"duckdb", "parquet"},
         deps=list(MART_TABLES),
-        partitions_def=partitions,
-        backfill_policy=SINGLE_RUN,
-        pool=DUCKDB_POOL,
+        **writer_settings(partitions, GROUP),
     )
     def analyst_warehouse(context: dg.AssetExecutionContext, roi: RoiConfigResource, warehouse: WarehouseResource):
         """The DuckDB file analysts open (config `warehouse`), and each mart as Parquet (config `parquet_dir`).
@@ -46,13 +42,9 @@ def build_published_assets(partitions: dg.PartitionsDefinition) -> list[dg.Asset
 
     @dg.asset(
         key=ROI_REPORT,
-        group_name="published",
-        owners=OWNERS,
         kinds={"duckdb", "html"},
         deps=list(MART_TABLES),
-        partitions_def=partitions,
-        backfill_policy=SINGLE_RUN,
-        pool=DUCKDB_POOL,
+        **writer_settings(partitions, GROUP),
     )
     def roi_report(context: dg.AssetExecutionContext, roi: RoiConfigResource, warehouse: WarehouseResource):
         """The run's ROI report for people who would rather look at a chart: one HTML file that opens offline,

@@ -13,8 +13,8 @@ from connectors.ecb.download import download_reference_rates
 from connectors.ecb.reference_rates import detect_rates_layout
 from connectors.export_layout import ExportError
 from pipelines.assets.metadata import money, table_metadata
-from pipelines.partitions import SINGLE_RUN, partition_days
-from pipelines.resources import DUCKDB_POOL, PlatformApiResource, RoiConfigResource, WarehouseResource
+from pipelines.partitions import partition_days, writer_settings
+from pipelines.resources import PlatformApiResource, RoiConfigResource, WarehouseResource
 from warehouse.api_loads import PullOutcome, pull_account, pull_weekly_reach, pull_window
 from warehouse.database import transaction
 from warehouse.exports import SyncReport, find_export_files, rejected_files, sync_exports
@@ -22,7 +22,6 @@ from warehouse.fx import load_fx_rates
 from warehouse.schema import AD_TABLES
 
 GROUP = "raw"
-OWNERS = ["team:marketing-analytics"]
 FILES_ACCEPTED = "export_files_accepted"
 API_PULLS_COMPLETE = "api_pulls_complete"
 
@@ -61,13 +60,7 @@ def _sync_metadata(report: SyncReport) -> dict[str, object]:
 
 
 def build_raw_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
-    common = dict(
-        group_name=GROUP,
-        owners=OWNERS,
-        partitions_def=partitions,
-        backfill_policy=SINGLE_RUN,
-        pool=DUCKDB_POOL,
-    )
+    common = writer_settings(partitions, GROUP)
 
     @dg.asset(
         key=FX_RATES,

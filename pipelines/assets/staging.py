@@ -3,9 +3,9 @@
 import dagster as dg
 
 from pipelines.assets.metadata import table_metadata
-from pipelines.assets.raw import CHANNEL_ADS, CRM_DEALS, OWNERS
-from pipelines.partitions import SINGLE_RUN, partition_days
-from pipelines.resources import DUCKDB_POOL, WarehouseResource
+from pipelines.assets.raw import CHANNEL_ADS, CRM_DEALS
+from pipelines.partitions import partition_days, writer_settings
+from pipelines.resources import WarehouseResource
 from warehouse import quality
 from connectors.channels import CHANNELS
 from warehouse.staging import build_stg_ad_performance, build_stg_crm_revenue, build_stg_posts
@@ -19,9 +19,7 @@ AD_KEY = ("date", "channel", "account_id", "campaign_id")
 
 
 def build_staging_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
-    common = dict(
-        group_name=GROUP, owners=OWNERS, partitions_def=partitions, backfill_policy=SINGLE_RUN, pool=DUCKDB_POOL
-    )
+    common = writer_settings(partitions, GROUP)
 
     @dg.asset(
         key=STG_AD_PERFORMANCE,
