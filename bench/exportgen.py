@@ -7,7 +7,7 @@ needs the report's date range before the first row (LinkedIn, Google Ads) and th
 
 Standard library only. Money is ``Decimal`` everywhere, never float.
 
-Formats (see /work/shared/reference/platform-formats.md for the sources):
+Formats (sources: the project's reference notes on the platforms' real exports):
 
 * LinkedIn Campaign Manager: UTF-16 LE + BOM, TAB, CRLF, 4-line preamble + blank line, en/nl.
 * X Ads Manager: "utf8-comma" (UTF-8, comma, LF) or "utf16-tab" (UTF-16 LE + BOM, TAB, CRLF).
