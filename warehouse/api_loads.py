@@ -4,7 +4,7 @@ asked of it (raw.weekly_reach)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
 import duckdb
@@ -99,7 +99,8 @@ class PullOutcome:
 def pull_account(
     con: duckdb.DuckDBPyConnection, client, account: ApiAccount, first: date, last: date, pulled_at: datetime
 ) -> PullOutcome:
-    """Pull first..last chunk by chunk; each complete chunk replaces its days. Stops cleanly on an ApiError."""
+    """Pull first..last chunk by chunk, each complete chunk replacing its days, then the reach of each complete ISO
+    week inside (platforms that report it). Stops cleanly on an ApiError; one raw.api_pulls row says how it ended."""
     mark_requested(con, account.channel, account.account_id, first, last)
     currencies = set(known_currencies(con))
     rows, message, retry_at = 0, None, None
@@ -110,6 +111,7 @@ def pull_account(
                 raise ApiError(client.session.platform, account.account_id, f"days {chunk.first}..{chunk.last}",
                                f"unknown currency {', '.join(unknown)}: the ECB reference rates have no such currency")
             rows += replace_days(con, account.channel, account.account_id, chunk, pulled_at)
+        _pull_weekly_reach(con, client, account, first, last, pulled_at)
     except ApiError as error:
         message, retry_at = str(error), getattr(error, "retry_at", None)
     outcome = PullOutcome(account.channel, account.account_id, first, last, message is None, rows,
@@ -166,31 +168,13 @@ def replace_weekly_reach(
     return len(rows)
 
 
-def pull_weekly_reach(
-    con: duckdb.DuckDBPyConnection, client, account: ApiAccount, outcome: PullOutcome, pulled_at: datetime
-) -> PullOutcome:
-    """After a complete daily pull of outcome.first..outcome.last: the reach of each complete ISO week inside it, one
-    request per week, for clients that report reach (`weekly_reach`); others are left as they were.
-
-    A failure stops the account like a daily one: the outcome (and its raw.api_pulls row) becomes stopped with the
-    error, the previous weekly rows stay, and the weeks' days stay in raw.api_missing_days for the next run.
-    """
-    weeks = complete_weeks(outcome.first, outcome.last)
-    if not outcome.complete or not weeks or not hasattr(client, "weekly_reach"):
-        return outcome
+def _pull_weekly_reach(
+    con: duckdb.DuckDBPyConnection, client, account: ApiAccount, first: date, last: date, pulled_at: datetime
+) -> None:
+    """One request per complete ISO week inside first..last, for clients that report reach (`weekly_reach`). Until
+    it succeeds the weeks' days count as missing, so a failure here has the next run pull them again."""
+    weeks = complete_weeks(first, last)
+    if not weeks or not hasattr(client, "weekly_reach"):
+        return
     mark_requested(con, account.channel, account.account_id, weeks[0], week_days(weeks[-1])[1])
-    message, retry_at = None, None
-    try:
-        replace_weekly_reach(con, account.channel, account.account_id, client.weekly_reach(weeks), pulled_at, weeks)
-    except ApiError as error:
-        message, retry_at = str(error), getattr(error, "retry_at", None)
-    outcome = replace(outcome, complete=message is None, requests=client.session.requests_made, message=message,
-                      retry_at=retry_at)
-    with transaction(con):  # still one raw.api_pulls row for the account's pull: the daily one, now final
-        con.execute(
-            "DELETE FROM raw.api_pulls WHERE channel = ? AND account_id = ? AND first_day = ? AND last_day = ? "
-            "AND pulled_at = ?",
-            [outcome.channel, outcome.account_id, outcome.first, outcome.last, pulled_at],
-        )
-        record_pull(con, outcome, pulled_at)
-    return outcome
+    replace_weekly_reach(con, account.channel, account.account_id, client.weekly_reach(weeks), pulled_at, weeks)

@@ -189,7 +189,7 @@ def load_export_file(
     _type_cells(con, layout)
     _check_cells(con, layout, currencies, account_currency, needs_currency="currency" in row_fields.values())
     columns, values, params = _target_projection(layout, row_fields, export, account_currency, zero_when_empty)
-    day = next(name for name in row_fields.values() if FIELD_KINDS[name] in ("date", "timestamp"))
+    day = _day_field(row_fields.values())
     with transaction(con):
         if export.account_id is not None:
             record_changed_days(con, f"SELECT date FROM {table} WHERE source = ?", [export.relative])
@@ -205,6 +205,11 @@ def load_export_file(
         ).fetchone()
         _record_file(con, export, "loaded", rows, first_day, last_day, None)
     return rows
+
+
+def _day_field(fields) -> str:
+    """The field that says which day a row belongs to: the first date or timestamp field."""
+    return next(name for name in fields if FIELD_KINDS[name] in ("date", "timestamp"))
 
 
 def _row_fields(export: ExportFile, table: str) -> tuple[dict[str, str], set[str]]:
@@ -241,32 +246,18 @@ def _read_cells(con: duckdb.DuckDBPyConnection, layout: ExportLayout) -> None:
 def _line_numbers(con: duckdb.DuckDBPyConnection, layout: ExportLayout) -> tuple[str, str]:
     """SQL for each row's line in the file, and the join it needs.
 
-    DuckDB's reader drops blank lines, so rows are numbered from the header down unless the file has blank lines
-    after the header; only then is it read a second time, line by line, to number its rows exactly.
+    Rows are numbered from the header down, unless the file has more lines than rows after its header (DuckDB's
+    reader drops blank lines; quoted values can span lines): only then is it read a second time to number them.
     """
     rows = con.execute("SELECT count(*) FROM export_cells").fetchone()[0]
     if layout.header_line + rows == count_lines(layout.path, layout.encoding):
         return f"{layout.header_line + 1} + c.rowid", ""
-    con.execute(
-        """CREATE OR REPLACE TEMP TABLE export_lines AS
-           SELECT * FROM read_csv(?, encoding = ?, delim = '\x01', quote = '', escape = '', header = false,
-                                  auto_detect = false, columns = {'text': 'VARCHAR'})""",
-        [str(layout.path), layout.encoding],
-    )
+    # Blank lines, or quoted values spanning lines: each row is numbered by the line it starts on.
     con.execute(
         """CREATE OR REPLACE TEMP TABLE export_line_numbers AS
-           SELECT row_number() OVER (ORDER BY rowid) - 1 AS row_index, rowid + 1 AS line
-           FROM export_lines WHERE rowid + 1 > ? AND text IS NOT NULL""",
-        [layout.header_line],
+           SELECT unnest(range(len($starts))) AS row_index, unnest($starts) AS line""",
+        {"starts": _record_start_lines(layout)},
     )
-    if con.execute("SELECT count(*) FROM export_line_numbers").fetchone()[0] != rows:
-        # More lines than rows: quoted values span lines. Each row is numbered by the line it starts on.
-        starts = _record_start_lines(layout)
-        con.execute(
-            """CREATE OR REPLACE TEMP TABLE export_line_numbers AS
-               SELECT unnest(range(len($starts))) AS row_index, unnest($starts) AS line""",
-            {"starts": starts},
-        )
     return "n.line", "LEFT JOIN export_line_numbers n ON n.row_index = c.rowid"
 
 
@@ -541,7 +532,7 @@ def days_covered(path: Path, export_format: ExportFormat) -> tuple[date, date] |
     Read in a throwaway in-memory database, so it never touches the warehouse (the file sensor uses it).
     """
     layout = detect_layout(path, export_format)
-    day = next(name for name in ("day", "close_date", "published_at") if name in layout.columns)
+    day = _day_field(layout.columns)
     with duckdb.connect() as con:
         _read_cells(con, layout)
         _type_cells(con, layout)

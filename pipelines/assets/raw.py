@@ -15,7 +15,7 @@ from connectors.export_layout import ExportError
 from pipelines.assets.metadata import money, table_metadata
 from pipelines.partitions import partition_days, writer_settings
 from pipelines.resources import PlatformApiResource, RoiConfigResource, WarehouseResource
-from warehouse.api_loads import PullOutcome, pull_account, pull_weekly_reach, pull_window
+from warehouse.api_loads import PullOutcome, pull_account, pull_window
 from warehouse.database import transaction
 from warehouse.exports import SyncReport, find_export_files, rejected_files, sync_exports
 from warehouse.fx import load_fx_rates
@@ -230,9 +230,7 @@ def _pull_api_accounts(con, config, channel: str, start: date, end: date, platfo
         )
         first, last = pull_window(con, api_account, start, end, lookback, config.history_start)
         client = API_CLIENTS[channel](api_account, credentials, clock, platform_api.policy())
-        outcome = pull_account(con, client, api_account, first, last, pulled_at)
-        # Then each complete ISO week's reach in one request (Meta, LinkedIn): reach is never summed over days.
-        outcomes.append(pull_weekly_reach(con, client, api_account, outcome, pulled_at))
+        outcomes.append(pull_account(con, client, api_account, first, last, pulled_at))
     return outcomes
 
 
