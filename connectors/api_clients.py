@@ -1,15 +1,19 @@
-"""Which client pulls which channel, and each channel's restatement window."""
+"""Which client pulls which channel (its ads, its pages' organic posts), and how far back each re-pulls."""
 
 from __future__ import annotations
 
 from connectors.facebook import settings as facebook
 from connectors.facebook.api import MetaAdsApi
+from connectors.facebook.posts_api import MetaPostsApi
 from connectors.linkedin import settings as linkedin
 from connectors.linkedin.api import LinkedInAdsApi
+from connectors.linkedin.posts_api import LinkedInPostsApi
 from connectors.twitter import settings as twitter
 from connectors.twitter.api import XAdsApi
+from connectors.twitter.posts_api import XPostsApi
 from connectors.youtube import settings as youtube
 from connectors.youtube.api import GoogleAdsApi
+from connectors.youtube.posts_api import YouTubePostsApi
 
 API_CLIENTS = {
     "linkedin": LinkedInAdsApi,
@@ -24,4 +28,27 @@ LOOKBACK_DAYS = {
     "twitter": twitter.LOOKBACK_DAYS,
     "facebook": facebook.LOOKBACK_DAYS,
     "youtube": youtube.LOOKBACK_DAYS,
+}
+
+POSTS_CLIENTS = {
+    "linkedin": LinkedInPostsApi,
+    "twitter": XPostsApi,
+    "facebook": MetaPostsApi,
+    "youtube": YouTubePostsApi,
+}
+
+# How many days back a post's numbers still grow: the daily run re-pulls the posts published then.
+POSTS_LOOKBACK_DAYS = {
+    "linkedin": linkedin.POSTS_LOOKBACK_DAYS,
+    "twitter": twitter.POSTS_LOOKBACK_DAYS,
+    "facebook": facebook.POSTS_LOOKBACK_DAYS,
+    "youtube": youtube.POSTS_LOOKBACK_DAYS,
+}
+
+# Whether the API names a post as the channel's export does (else a post in both cannot be counted once).
+POST_IDS_MATCH_EXPORT = {
+    "linkedin": linkedin.POST_IDS_MATCH_EXPORT,
+    "twitter": True,
+    "facebook": True,
+    "youtube": True,
 }

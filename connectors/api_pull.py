@@ -12,7 +12,8 @@ from connectors.campaign_days import CampaignDay
 
 @dataclass(frozen=True)
 class ApiAccount:
-    """An ad account pulled through its platform's API (from the config; no credentials here)."""
+    """An account pulled through its platform's API (from the config; no credentials here): its ads, and with a
+    `page_id` its page's organic posts (LinkedIn organization, X user, Facebook page, YouTube channel)."""
 
     channel: str
     account_id: str
@@ -21,6 +22,7 @@ class ApiAccount:
     api_base: str | None = None
     conversion_action_types: tuple[str, ...] = ()
     token_url: str | None = None
+    page_id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ REQUIRED = {
     "facebook": [("ROI_META_TOKEN",)],
     "youtube": [("ROI_GOOGLE_ADS_DEVELOPER_TOKEN", "ROI_GOOGLE_ADS_LOGIN_CUSTOMER_ID")],
 }
+# Organic posts need the same variables, except YouTube: the Data API takes no Google Ads developer token.
+POSTS_REQUIRED = {**REQUIRED, "youtube": []}
 # Google Ads: an access token, or what refreshes one.
 GOOGLE_ACCESS_TOKEN = "ROI_GOOGLE_ADS_ACCESS_TOKEN"
 GOOGLE_REFRESH = ("ROI_GOOGLE_ADS_CLIENT_ID", "ROI_GOOGLE_ADS_CLIENT_SECRET", "ROI_GOOGLE_ADS_REFRESH_TOKEN")
@@ -21,9 +23,10 @@ class MissingCredentials(ValueError):
     """Names the environment variables to set; raised before any request."""
 
 
-def credentials_for(channel: str, environ: Mapping[str, str] | None = None) -> dict[str, str]:
+def credentials_for(channel: str, environ: Mapping[str, str] | None = None, posts: bool = False) -> dict[str, str]:
+    """The channel's credentials for its ads API, or with `posts` for its organic posts."""
     environ = os.environ if environ is None else environ
-    names = [name for group in REQUIRED[channel] for name in group]
+    names = [name for group in (POSTS_REQUIRED if posts else REQUIRED)[channel] for name in group]
     missing = [name for name in names if not environ.get(name)]
     found = {name: environ[name] for name in names if environ.get(name)}
     if channel == "youtube":

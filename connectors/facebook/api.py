@@ -60,16 +60,40 @@ def _minutes_to_regain_access(response: requests.Response) -> float:
     return minutes
 
 
+def meta_session(account: ApiAccount, credentials: dict[str, str], clock: Clock, policy: RetryPolicy) -> ApiSession:
+    # The token goes in a header, never in a URL that could be logged.
+    return ApiSession(
+        PLATFORM, account.account_id, classify, policy, clock,
+        headers={"Authorization": f"Bearer {credentials['ROI_META_TOKEN']}"},
+    )
+
+
+def graph_base(account: ApiAccount) -> str:
+    return f"{(account.api_base or settings.API_BASE).rstrip('/')}/{settings.API_VERSION}"
+
+
+def graph_pages(session: ApiSession, url: str, params: dict[str, str]) -> Iterator[tuple[str, dict]]:
+    """(page url, body) for every page of a Graph API list, following `paging.next`."""
+    response = session.request("GET", url, params=params)
+    while True:
+        body = session.json_of(response, "GET", response.url)
+        yield response.url, body
+        try:
+            next_url = (body.get("paging") or {}).get("next")
+        except AttributeError as error:
+            raise session.malformed("GET", response.url, f"unreadable paging: {error}") from error
+        if not next_url:
+            return
+        # Meta puts the access token into its paging links; the header carries it instead.
+        response = session.request("GET", without_params(next_url, {"access_token"}))
+
+
 class MetaAdsApi:
     def __init__(self, account: ApiAccount, credentials: dict[str, str], clock: Clock, policy: RetryPolicy):
         self.account = account
-        self.base = f"{(account.api_base or settings.API_BASE).rstrip('/')}/{settings.API_VERSION}"
+        self.base = graph_base(account)
         self.action_types = account.conversion_action_types or settings.DEFAULT_CONVERSION_ACTION_TYPES
-        # The token goes in a header, never in a URL that could be logged.
-        self.session = ApiSession(
-            PLATFORM, account.account_id, classify, policy, clock,
-            headers={"Authorization": f"Bearer {credentials['ROI_META_TOKEN']}"},
-        )
+        self.session = meta_session(account, credentials, clock, policy)
 
     def campaign_days(self, start: date, end: date) -> Iterator[DayChunk]:
         for first, last in windows(start, end, settings.WINDOW_DAYS):
@@ -85,19 +109,12 @@ class MetaAdsApi:
             "fields": ",".join(settings.INSIGHT_FIELDS),
             "limit": str(settings.PAGE_LIMIT),
         }
-        request = self.session.request("GET", url, params=params)
-        while True:
-            body = self.session.json_of(request, "GET", request.url)
+        for page_url, body in graph_pages(self.session, url, params):
             try:
-                for row in body["data"]:
-                    yield self._row(row)
-                next_url = (body.get("paging") or {}).get("next")
+                rows = [self._row(row) for row in body["data"]]
             except (KeyError, TypeError, NotANumber, ValueError) as error:
-                raise self.session.malformed("GET", request.url, f"unreadable insights row: {error}") from error
-            if not next_url:
-                return
-            # Meta puts the access token into its paging links; the header carries it instead.
-            request = self.session.request("GET", without_params(next_url, {"access_token"}))
+                raise self.session.malformed("GET", page_url, f"unreadable insights row: {error}") from error
+            yield from rows
 
     def weekly_reach(self, weeks: list[date]) -> list[WeeklyReach]:
         """Reach and impressions of each ISO week (given by its Monday), one account-level request per week."""

@@ -107,3 +107,34 @@ ORGANIC_REQUIRED_FIELDS = ("post_id", "published_at", "impressions")
 # Weekly reach: one account-level request per ISO week over the whole week (reach is not additive over days).
 REACH_LEVEL = "account"
 REACH_FIELDS = ("reach", "impressions")
+
+# --- Organic posts through the API (posts_source = "api"; page_id = the Facebook page id) ---
+# How sure each piece is:
+# - GET /v25.0/{page-id}/posts?fields=…&since=<unix>&until=<unix>&limit=N, the token in the Authorization header
+#   (ROI_META_TOKEN, which then needs pages_read_engagement and read_insights on the page). High: Graph API docs.
+# - Paging by `paging.next` (an absolute URL carrying the access token: followed without it, as for insights). High.
+# - `id` is `<page id>_<post id>`, as the export's `Post ID`: a post in both counts once. High.
+# - `created_time` like `2026-09-03T12:05:00+0000`. High.
+# - `reactions.summary(total_count).limit(0)`, `comments.summary(total_count).limit(0)`: `summary.total_count`.
+#   High. `shares` is `{"count": N}`, absent when nobody shared (zero). High.
+# - Lifetime numbers through the field expansion `insights.metric(…)`: `insights.data[]` of `{name, period, values:
+#   [{value}]}`. High for the shape. Metric names: `post_media_view` (views: Meta replaced `post_impressions` by it in
+#   2025, as the export's `Impressions` became `Views`; medium), `post_clicks_by_type` (a dict; its "link clicks" as
+#   the export's `Link clicks`; medium), `post_video_views` (3-second views; medium). A metric Meta no longer knows
+#   fails the whole request (error #100): change the name here.
+# - Rate limits and expired tokens: as the ads client (codes 4, 17, 32, 613, 190). High.
+POSTS_PAGE_LIMIT = 100
+POST_IMPRESSIONS_METRIC = "post_media_view"
+POST_CLICKS_METRIC = "post_clicks_by_type"
+POST_CLICK_TYPE = "link clicks"
+POST_VIDEO_VIEWS_METRIC = "post_video_views"
+POST_FIELDS = (
+    "id",
+    "created_time",
+    "message",
+    "shares",
+    "reactions.summary(total_count).limit(0)",
+    "comments.summary(total_count).limit(0)",
+    f"insights.metric({POST_IMPRESSIONS_METRIC},{POST_CLICKS_METRIC},{POST_VIDEO_VIEWS_METRIC})",
+)
+POSTS_LOOKBACK_DAYS = 28  # page posts keep gathering reach and reactions for weeks (and Meta restates for 28 days)

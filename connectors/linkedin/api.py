@@ -38,18 +38,27 @@ def _service_error_code(response: requests.Response) -> int | None:
         return None
 
 
+def linkedin_session(account: ApiAccount, credentials: dict[str, str], clock: Clock, policy: RetryPolicy) -> ApiSession:
+    """The versioned REST API's session: bearer token, LinkedIn-Version and Rest.li 2.0 on every request."""
+    return ApiSession(
+        PLATFORM, account.account_id, classify, policy, clock,
+        headers={
+            "Authorization": f"Bearer {credentials['ROI_LINKEDIN_TOKEN']}",
+            "LinkedIn-Version": settings.API_VERSION,
+            "X-Restli-Protocol-Version": "2.0.0",
+        },
+    )
+
+
+def linkedin_base(account: ApiAccount) -> str:
+    return (account.api_base or settings.API_BASE).rstrip("/")
+
+
 class LinkedInAdsApi:
     def __init__(self, account: ApiAccount, credentials: dict[str, str], clock: Clock, policy: RetryPolicy):
         self.account = account
-        self.base = (account.api_base or settings.API_BASE).rstrip("/")
-        self.session = ApiSession(
-            PLATFORM, account.account_id, classify, policy, clock,
-            headers={
-                "Authorization": f"Bearer {credentials['ROI_LINKEDIN_TOKEN']}",
-                "LinkedIn-Version": settings.API_VERSION,
-                "X-Restli-Protocol-Version": "2.0.0",
-            },
-        )
+        self.base = linkedin_base(account)
+        self.session = linkedin_session(account, credentials, clock, policy)
 
     def campaigns(self) -> dict[str, str]:
         """Campaign id -> name, every status, following metadata.nextPageToken."""

@@ -102,3 +102,32 @@ ORGANIC_POST_TYPES = frozenset({"Organic"})
 # approximateMemberReach is LinkedIn's estimate of unique members reached; date ranges up to 92 days.
 ACCOUNT_URN = "urn:li:sponsoredAccount:"
 REACH_FIELDS = ("approximateMemberReach", "impressions", "dateRange", "pivotValues")
+
+# --- Organic posts through the API (an account with posts_source = "api"; page_id = the organization id) ---
+# How sure each piece is:
+# - Posts of a company page: GET /rest/posts?author=urn%3Ali%3Aorganization%3A{id}&q=author&count=N&start=S
+#   &sortBy=CREATED (the Posts API's "find posts by authors" finder; Rest.li 2.0 and LinkedIn-Version headers as the
+#   ads client; scope r_organization_social). High: LinkedIn's docs and many public clients. sortBy=CREATED as newest
+#   first: medium (LAST_MODIFIED is the default). Offset paging by start/count: high; `paging.links` with rel
+#   "next" while more follow: medium (a full page is also taken to mean more may follow).
+# - Elements: `id` (urn:li:share:… or urn:li:ugcPost:…), `createdAt` and `publishedAt` (epoch milliseconds),
+#   `commentary` (the text), `lifecycleState` (PUBLISHED, DRAFT, …) and `distribution.feedDistribution` (MAIN_FEED;
+#   NONE for a "dark" post that only runs as an ad, which is paid delivery and not an organic post). High.
+# - Lifetime numbers of given posts: GET /rest/organizationalEntityShareStatistics?q=organizationalEntity
+#   &organizationalEntity=urn%3Ali%3Aorganization%3A{id}&shares=List(…) (or &ugcPosts=List(…)), one element per post
+#   naming it in `share` or `ugcPost`, its numbers in `totalShareStatistics`: impressionCount, clickCount, likeCount,
+#   commentCount, shareCount (scope rw_organization_admin). High for the shape; at most 20 posts a request: medium
+#   (public clients batch by 20); only the last 12 months are kept: high (LinkedIn's docs).
+# - Video views are another endpoint (videoAnalytics): not read, they stay empty.
+# The page content export names a post by its activity (urn:li:activity:…), the API by its share or ugcPost: the two
+# are different numbers and no documented call maps one to the other, so a post in both cannot be recognised as one.
+# Keep a LinkedIn page on one source; the posts asset's `posts_counted_once` check fails when a page has both.
+POST_IDS_MATCH_EXPORT = False
+ORGANIZATION_URN = "urn:li:organization:"
+POSTS_PAGE_SIZE = 100  # the finder's maximum count
+POSTS_SORT = "CREATED"
+# Posts are listed newest created first; listing stops at the first post created this long before the window (a
+# post scheduled in advance is created before it is published; LinkedIn schedules up to three months ahead).
+SCHEDULED_AHEAD_DAYS = 92
+POST_STATISTICS_BATCH = 20
+POSTS_LOOKBACK_DAYS = 28  # a company post gathers impressions and reactions for weeks

@@ -36,16 +36,21 @@ def classify(response: requests.Response, now: float) -> Verdict:
     return verdict
 
 
+def x_session(account: ApiAccount, credentials: dict[str, str], clock: Clock, policy: RetryPolicy) -> ApiSession:
+    """OAuth 1.0a user context: the app's consumer key and the user's access token sign every request."""
+    auth = OAuth1(
+        credentials["ROI_X_CONSUMER_KEY"], credentials["ROI_X_CONSUMER_SECRET"],
+        credentials["ROI_X_ACCESS_TOKEN"], credentials["ROI_X_ACCESS_SECRET"],
+    )
+    return ApiSession(PLATFORM, account.account_id, classify, policy, clock, auth=auth)
+
+
 class XAdsApi:
     def __init__(self, account: ApiAccount, credentials: dict[str, str], clock: Clock, policy: RetryPolicy):
         self.account = account
         self.base = f"{(account.api_base or settings.API_BASE).rstrip('/')}/{settings.API_VERSION}"
         self.zone = ZoneInfo(account.timezone)
-        auth = OAuth1(
-            credentials["ROI_X_CONSUMER_KEY"], credentials["ROI_X_CONSUMER_SECRET"],
-            credentials["ROI_X_ACCESS_TOKEN"], credentials["ROI_X_ACCESS_SECRET"],
-        )
-        self.session = ApiSession(PLATFORM, account.account_id, classify, policy, clock, auth=auth)
+        self.session = x_session(account, credentials, clock, policy)
 
     def campaigns(self) -> dict[str, tuple[str, str]]:
         """Campaign id -> (name, currency), deleted ones included (they have history), following next_cursor."""

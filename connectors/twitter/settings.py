@@ -83,3 +83,22 @@ ORGANIC_LANGUAGES = (
     ),
 )
 ORGANIC_REQUIRED_FIELDS = ("post_id", "published_at", "impressions")
+
+# --- Organic posts through the API (posts_source = "api"; page_id = the account's numeric X user id) ---
+# How sure each piece is:
+# - GET https://api.x.com/2/users/{id}/tweets?max_results=100&start_time=…Z&end_time=…Z&exclude=retweets
+#   &tweet.fields=created_at,text,public_metrics,organic_metrics[&pagination_token=T], signed with the same OAuth 1.0a
+#   user context as the ads client (the user must own the account for its non-public numbers). High: X's docs.
+# - Paging: `meta.next_token` until absent; `data` absent on an empty answer (`meta.result_count` 0). High.
+# - `organic_metrics` (impression_count, like_count, reply_count, retweet_count, url_link_clicks,
+#   user_profile_clicks): the post's numbers without its promoted delivery, as the export's organic columns. Only
+#   for posts of the last 30 days (medium); older posts fall back to `public_metrics` (impression_count, like_count,
+#   reply_count, retweet_count, quote_count; promoted delivery included, clicks unknown).
+# - Same 429 handling as the ads API (x-rate-limit-remaining / -reset headers). High.
+# As in the export: clicks are url_link_clicks, shares are reposts (retweet_count), no video views.
+POSTS_API_BASE = "https://api.x.com"
+POSTS_API_VERSION = "2"
+POSTS_PAGE_SIZE = 100  # max_results: 5..100
+POST_FIELDS = ("created_at", "text", "public_metrics", "organic_metrics")
+POSTS_EXCLUDE = "retweets"  # a repost of someone else's post is not the account's content
+POSTS_LOOKBACK_DAYS = 14  # a post's engagement is almost all in its first two weeks

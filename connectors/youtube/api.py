@@ -38,6 +38,25 @@ def classify_token(response: requests.Response, now: float) -> Verdict:
     return verdict
 
 
+def google_access_token(account: ApiAccount, credentials: dict[str, str], clock: Clock, policy: RetryPolicy) -> str:
+    """The access token given, or one refreshed from the OAuth client and refresh token (Google's token endpoint)."""
+    if GOOGLE_ACCESS_TOKEN in credentials:
+        return credentials[GOOGLE_ACCESS_TOKEN]
+    token_url = account.token_url or settings.TOKEN_URL
+    oauth = ApiSession(f"{PLATFORM} OAuth", account.account_id, classify_token, policy, clock)
+    form = {
+        "grant_type": "refresh_token",
+        "client_id": credentials["ROI_GOOGLE_ADS_CLIENT_ID"],
+        "client_secret": credentials["ROI_GOOGLE_ADS_CLIENT_SECRET"],
+        "refresh_token": credentials["ROI_GOOGLE_ADS_REFRESH_TOKEN"],
+    }
+    body = oauth.post_json(token_url, data=form)
+    token = body.get("access_token") if isinstance(body, dict) else None
+    if not token:
+        raise oauth.malformed("POST", token_url, "no access_token in the token response")
+    return token
+
+
 class GoogleAdsApi:
     def __init__(self, account: ApiAccount, credentials: dict[str, str], clock: Clock, policy: RetryPolicy):
         self.account = account
@@ -53,25 +72,9 @@ class GoogleAdsApi:
             },
         )
 
-    def _access_token(self) -> str:
-        if GOOGLE_ACCESS_TOKEN in self.credentials:
-            return self.credentials[GOOGLE_ACCESS_TOKEN]
-        token_url = self.account.token_url or settings.TOKEN_URL
-        oauth = ApiSession(f"{PLATFORM} OAuth", self.account.account_id, classify_token, self.policy, self.clock)
-        form = {
-            "grant_type": "refresh_token",
-            "client_id": self.credentials["ROI_GOOGLE_ADS_CLIENT_ID"],
-            "client_secret": self.credentials["ROI_GOOGLE_ADS_CLIENT_SECRET"],
-            "refresh_token": self.credentials["ROI_GOOGLE_ADS_REFRESH_TOKEN"],
-        }
-        body = oauth.post_json(token_url, data=form)
-        token = body.get("access_token") if isinstance(body, dict) else None
-        if not token:
-            raise oauth.malformed("POST", token_url, "no access_token in the token response")
-        return token
-
     def campaign_days(self, start: date, end: date) -> Iterator[DayChunk]:
-        self.session.set_header("Authorization", f"Bearer {self._access_token()}")
+        token = google_access_token(self.account, self.credentials, self.clock, self.policy)
+        self.session.set_header("Authorization", f"Bearer {token}")
         for first, last in windows(start, end, settings.WINDOW_DAYS):
             yield DayChunk(first, last, self._search(first, last))
 

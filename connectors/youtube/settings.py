@@ -71,3 +71,30 @@ ORGANIC_LANGUAGES = (
     ),
 )
 ORGANIC_REQUIRED_FIELDS = ("post_id", "published_at", "impressions")
+
+# --- Organic videos through the YouTube Data API v3 (posts_source = "api"; page_id = the channel id, UC…) ---
+# The OAuth client and refresh token are the Google Ads ones (same variables, same refresh at TOKEN_URL); the refresh
+# token must have been granted the youtube.readonly scope too. No developer token is sent: it is Google Ads'.
+# How sure each piece is:
+# - GET https://www.googleapis.com/youtube/v3/channels?part=contentDetails&id={channel}: the channel's uploads
+#   playlist in items[0].contentDetails.relatedPlaylists.uploads. High: Data API docs.
+# - GET /youtube/v3/playlistItems?part=contentDetails&playlistId={uploads}&maxResults=50[&pageToken=T]: every upload's
+#   contentDetails.videoId and videoPublishedAt; `nextPageToken` until absent. High. The list is read to its end
+#   (its order is not promised), 1 quota unit a page.
+# - GET /youtube/v3/videos?part=snippet,statistics&id=a,b,…(at most 50): snippet.publishedAt, snippet.title and
+#   statistics.viewCount, likeCount, commentCount, lifetime counts written as strings; likeCount is absent when the
+#   channel hides likes, commentCount when comments are off. High.
+# - Errors: 403 with reason quotaExceeded / dailyLimitExceeded is the daily quota (10,000 units; it resets at midnight
+#   Pacific time): the pull stops until then. 403 rateLimitExceeded / userRateLimitExceeded, 429 and 5xx are retried.
+#   High for the reasons, medium for the reset time.
+# No YouTube API gives a video's thumbnail impressions (the Analytics API's reports.query refuses them; only the
+# Reporting API's daily bulk files carry them): a video's views stand for its impressions, so its engagement rate
+# is per view. Shares are only in the Analytics API: they stay empty, like clicks.
+DATA_API_BASE = "https://www.googleapis.com"
+DATA_API_PATH = "/youtube/v3"
+UPLOADS_PAGE_SIZE = 50
+VIDEOS_PER_REQUEST = 50
+QUOTA_REASONS = frozenset({"quotaExceeded", "dailyLimitExceeded"})
+RATE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
+QUOTA_RESET_TIMEZONE = "America/Los_Angeles"
+POSTS_LOOKBACK_DAYS = 90  # a video keeps gathering views for months

@@ -8,7 +8,7 @@ served as the platform serves no delivery (absent rows, `null` metrics, omitted 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -45,6 +45,32 @@ class CampaignInfo:
     currency: str | None = None
     status: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PostFact:
+    """One organic post of a page with its lifetime numbers; each fake serves it in its platform's shapes.
+
+    `post_id` is the platform's own id: LinkedIn `urn:li:share:…` or `urn:li:ugcPost:…`, X the tweet id, Meta
+    `<page id>_<post id>`, YouTube the video id. `published_at` is an aware instant. YouTube's Data API has no
+    impressions: it serves `video_views` as the video's viewCount.
+    """
+
+    post_id: str
+    published_at: datetime
+    text: str
+    impressions: int
+    clicks: int = 0
+    reactions: int = 0
+    comments: int = 0
+    shares: int = 0
+    video_views: int = 0
+    created_at: datetime | None = None  # LinkedIn: a scheduled post is created before it is published
+    dark: bool = False  # LinkedIn: a post that only runs as an ad (feedDistribution NONE)
+
+    @property
+    def created(self) -> datetime:
+        return self.created_at or self.published_at
 
 
 def decimal_text(value: Decimal | int) -> str:

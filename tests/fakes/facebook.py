@@ -23,6 +23,15 @@ Serves
   ISO week's; otherwise it is derived (see WeeklyReachFacts), always below the sum of the daily reaches. Daily
   campaign rows answer `reach` too (impressions // 3), so tests can show that summing them gives another number.
 
+Organic posts of pages (`put_posts(page_id, PostFact(...))`, ids `<page id>_<post id>`):
+- GET /v25.0/{page_id}/posts?fields=id,created_time,message,shares,reactions.summary(total_count).limit(0),
+      comments.summary(total_count).limit(0),insights.metric(post_media_view,post_clicks_by_type,post_video_views)
+      &since=<unix>&until=<unix>&limit=N[&after=CURSOR]
+  the page's posts created in [since, until], newest first, min(limit, `page_size`) a page, paging like insights
+  (`paging.next` carries `access_token=` when the request did). `shares` absent when nobody shared; insights
+  `{name, period: lifetime, values: [{value}]}`; post_clicks_by_type a dict without the click types nobody used.
+  A metric in `retired_metrics` (or unknown) is error #100 for the whole request, as Meta answers.
+
 Validates: token in `Authorization: Bearer`/`OAuth` or `access_token` (400 code 104 missing, 190 invalid, 190/463
 for `expired_tokens`); level=campaign, time_increment=1, time_range JSON since<=until, known fields, cursor.
 Sends x-business-use-case-usage, x-ad-account-usage, x-fb-ads-insights-throttle and x-app-usage on every response,
@@ -35,14 +44,14 @@ import base64
 import json
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from werkzeug.wrappers import Request, Response
 
-from tests.fakes.data import CampaignDay, decimal_text
+from tests.fakes.data import CampaignDay, PostFact, decimal_text
 from tests.fakes.server import PlatformFake, RecordedRequest
 
 INSIGHTS_FIELDS = {
@@ -140,6 +149,7 @@ class FacebookFake(WeeklyReachFacts, PlatformFake):
         self.timezones = dict(timezones or {})
         self.weekly_reach = {}
         self.usage: dict[str, int] = {"call_count": 2, "total_cputime": 1, "total_time": 1, "acc_id_util_pct": 1}
+        self.retired_metrics: set[str] = {"post_impressions"}  # Meta replaced it by post_media_view in 2025
         self._trace = 0
 
     # --- canned errors -----------------------------------------------------------------------------------------------
@@ -263,6 +273,9 @@ class FacebookFake(WeeklyReachFacts, PlatformFake):
             return problem
         if request.method != "GET":
             return self._bad(request, "Unsupported post request.", 100)
+        page = re.fullmatch(r"/v\d+\.\d+/(\d+)/posts", request.path)
+        if page and page.group(1) in self.posts:
+            return self._page_posts(request, raw, page.group(1), params)
         match = re.fullmatch(r"/v\d+\.\d+/act_(\d+)(/insights)?", request.path)
         if not match or match.group(1) not in self.accounts:
             target = request.path.split("/")[2] if request.path.count("/") >= 2 else request.path
@@ -364,6 +377,47 @@ class FacebookFake(WeeklyReachFacts, PlatformFake):
         return self.respond(request, 200, body)
 
 
+    def _page_posts(self, request: RecordedRequest, raw: Request, page_id: str, params: dict[str, str]) -> Response:
+        fields = _top_level(params.get("fields", "id"))
+        metrics: list[str] = []
+        for field in fields:
+            name = field.split(".")[0].split("{")[0]
+            if name not in POST_FIELDS:
+                return self._bad(request, f"(#100) Tried accessing nonexisting field ({name}) on node type (Post)", 100)
+            if name == "insights":
+                found = re.fullmatch(r"insights\.metric\(([^)]*)\)", field)
+                metrics = found.group(1).split(",") if found else []
+                wrong = [m for m in metrics if m not in POST_METRICS or m in self.retired_metrics]
+                if not metrics or wrong:
+                    return self._bad(request, f"(#100) The value must be a valid insights metric: {wrong or metrics}",
+                                     100)
+        try:
+            since = _moment(params["since"]) if "since" in params else None
+            until = _moment(params["until"]) if "until" in params else None
+            limit = int(params.get("limit", "25"))
+            offset = _index(params["after"]) + 1 if "after" in params else 0
+            if limit < 1:
+                raise ValueError
+        except ValueError:
+            return self._bad(request, "(#100) since, until, limit or after is not valid", 100)
+        posts = [post for post in self.page_posts(page_id)
+                 if (since is None or post.published_at.timestamp() >= since)
+                 and (until is None or post.published_at.timestamp() <= until)]
+        size = min(limit, self.page_size)
+        page = posts[offset : offset + size]
+        body: dict[str, Any] = {"data": [_post(post, fields, metrics) for post in page]}
+        if page:
+            paging: dict[str, Any] = {"cursors": {"before": _cursor(offset), "after": _cursor(offset + len(page) - 1)}}
+            if offset + len(page) < len(posts):
+                items = [(key, value) for key, value in parse_qsl(request.query_string, keep_blank_values=True)
+                         if key not in ("after", "access_token")]
+                if "access_token" in params:
+                    items.append(("access_token", params["access_token"]))
+                items.append(("after", paging["cursors"]["after"]))
+                paging["next"] = f"{raw.host_url.rstrip('/')}{request.path}?{urlencode(items)}"
+            body["paging"] = paging
+        return self.respond(request, 200, body)
+
     def _account_insights(
         self, request: RecordedRequest, account_id: str, since: date, until: date, fields: list[str]
     ) -> Response:
@@ -385,6 +439,61 @@ class FacebookFake(WeeklyReachFacts, PlatformFake):
         out["date_start"], out["date_stop"] = since.isoformat(), until.isoformat()
         paging = {"cursors": {"before": _cursor(0), "after": _cursor(0)}}
         return self.respond(request, 200, {"data": [out], "paging": paging})
+
+
+POST_FIELDS = {"id", "created_time", "message", "permalink_url", "shares", "reactions", "comments", "insights"}
+POST_METRICS = {"post_impressions", "post_media_view", "post_clicks", "post_clicks_by_type", "post_video_views",
+                "post_impressions_unique"}
+
+
+def _top_level(fields: str) -> list[str]:
+    """Split a fields parameter on the commas outside parentheses and braces."""
+    parts, depth, current = [], 0, ""
+    for char in fields:
+        depth += char in "({"
+        depth -= char in ")}"
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [part for part in [*parts, current] if part]
+
+
+def _moment(text: str) -> float:
+    return float(text) if text.isdigit() else datetime.fromisoformat(text).timestamp()
+
+
+def _post(post: PostFact, fields: list[str], metrics: list[str]) -> dict[str, Any]:
+    names = {field.split(".")[0] for field in fields}
+    values = {
+        "post_impressions": post.impressions,
+        "post_media_view": post.impressions,
+        "post_impressions_unique": post.impressions * 2 // 3,
+        "post_clicks": post.clicks * 3,
+        "post_clicks_by_type": {kind: n for kind, n in (("link clicks", post.clicks), ("other clicks", post.clicks * 2))
+                                if n},
+        "post_video_views": post.video_views,
+    }
+    out: dict[str, Any] = {"id": post.post_id}
+    if "created_time" in names:
+        out["created_time"] = post.published_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S+0000")
+    if "message" in names:
+        out["message"] = post.text
+    if "shares" in names and post.shares:
+        out["shares"] = {"count": post.shares}
+    if "reactions" in names:
+        out["reactions"] = {"data": [], "summary": {"total_count": post.reactions, "viewer_reaction": "NONE"}}
+    if "comments" in names:
+        out["comments"] = {"data": [], "summary": {"order": "ranked", "total_count": post.comments,
+                                                   "can_comment": True}}
+    if metrics:
+        out["insights"] = {"data": [
+            {"name": metric, "period": "lifetime", "values": [{"value": values[metric]}], "title": metric,
+             "description": f"Lifetime: {metric}", "id": f"{post.post_id}/insights/{metric}/lifetime"}
+            for metric in metrics
+        ]}
+    return out
 
 
 def _account_in(path: str) -> str:

@@ -22,6 +22,17 @@ Serves
   (impressions // 3), so tests can show that summing them gives another number.
   Also answers a GET tunnelled as POST with `X-HTTP-Method-Override: GET` and the query in a form body.
 
+Organic posts of company pages (`put_posts(organization_id, PostFact(...))`, ids urn:li:share:… / urn:li:ugcPost:…):
+- GET /rest/posts?author=urn%3Ali%3Aorganization%3A{id}&q=author&count=N[&start=S][&sortBy=CREATED|LAST_MODIFIED]
+  the page's posts newest first (by createdAt, or publishedAt for LAST_MODIFIED), `posts_page_size` at most per page,
+  offset paging (`paging.start/count`, a `next` link while more follow); dark posts carry feedDistribution NONE.
+  An organization without `put_posts` is 403 (not an admin of it).
+- GET /rest/organizationalEntityShareStatistics?q=organizationalEntity&organizationalEntity=urn%3Ali%3Aorganization%3A1
+      &shares=List(urn%3Ali%3Ashare%3A1,...)  (or &ugcPosts=List(...); at most 20)
+  one element per asked post of that organization: `share` or `ugcPost`, `totalShareStatistics` (impressionCount,
+  uniqueImpressionsCount, clickCount, likeCount, commentCount, shareCount, engagement); without a list, the page's
+  lifetime totals.
+
 Validates: Bearer token (401 65600 if unknown, 65601 if in `revoked_tokens`); `LinkedIn-Version: YYYYMM` (400
 VERSION_MISSING if absent, 426 NONEXISTENT_VERSION if malformed or in `inactive_versions`);
 `X-Restli-Protocol-Version: 2.0.0`; the Rest.li 2.0 encoding of the RAW query string (parentheses, colons and commas
@@ -33,18 +44,19 @@ from __future__ import annotations
 import base64
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import unquote
 
 from werkzeug.wrappers import Request, Response
 
-from tests.fakes.data import CampaignDay, decimal_text, json_number
+from tests.fakes.data import CampaignDay, PostFact, decimal_text, json_number
 from tests.fakes.facebook import WeeklyReachFacts, row_reach
 from tests.fakes.server import PlatformFake, RecordedRequest
 
 CAMPAIGN_URN = re.compile(r"urn:li:sponsoredCampaign:(\d+)")
 ACCOUNT_URN = re.compile(r"urn:li:sponsoredAccount:(\d+)")
+ORGANIZATION_URN = re.compile(r"urn:li:organization:(\d+)")
 
 # The fields this fake can answer; asking for others is a 400 (the real API knows ~100 more).
 ANALYTICS_FIELDS = {
@@ -186,6 +198,7 @@ class LinkedInFake(WeeklyReachFacts, PlatformFake):
         self.inactive_versions = set(inactive_versions)
         self.account_names: dict[str, str] = {}
         self.weekly_reach = {}
+        self.posts_page_size = 100
 
     # --- canned errors -----------------------------------------------------------------------------------------------
     def daily_quota(self, times: int = 1, when=lambda request: True) -> LinkedInFake:
@@ -238,6 +251,10 @@ class LinkedInFake(WeeklyReachFacts, PlatformFake):
         path = request.path
         if path == "/rest/adAnalytics":
             return self._analytics(request, query)
+        if path == "/rest/posts":
+            return self._organic(request, query, self._posts)
+        if path == "/rest/organizationalEntityShareStatistics":
+            return self._organic(request, query, self._share_statistics)
         match = re.fullmatch(r"/rest/adAccounts/(\d+)/adCampaigns", path)
         if match:
             return self._campaigns(request, match.group(1), query)
@@ -436,6 +453,81 @@ class LinkedInFake(WeeklyReachFacts, PlatformFake):
         return self.respond(request, 200, {"paging": {"start": 0, "count": 10, "links": []}, "elements": elements})
 
 
+    # --- organic posts -------------------------------------------------------------------------------------------------
+    def _organic(self, request: RecordedRequest, query: str, answer) -> Response:
+        try:
+            return answer(request, raw_params(query))
+        except RestliError as error:
+            return self._error(request, 400, "ILLEGAL_ARGUMENT", f"Invalid query parameter: {error}")
+
+    def _organization(self, request: RecordedRequest, raw: str | None) -> tuple[str | None, Response | None]:
+        if raw is None:
+            raise RestliError("the organization URN is required")
+        if ":" in raw:
+            raise RestliError(f"URNs must be percent-encoded (urn%3Ali%3A...), got {raw!r}")
+        match = ORGANIZATION_URN.fullmatch(unquote(raw))
+        if not match:
+            raise RestliError(f"invalid organization URN {unquote(raw)!r}")
+        if match.group(1) not in self.posts:
+            return None, self._error(request, 403, "ACCESS_DENIED",
+                                     f"Not enough permissions to access organization {match.group(1)}")
+        return match.group(1), None
+
+    def _posts(self, request: RecordedRequest, params: dict[str, str]) -> Response:
+        if unquote(params.get("q", "")) != "author":
+            raise RestliError("q=author is required to find posts by author")
+        organization, refused = self._organization(request, params.get("author"))
+        if refused:
+            return refused
+        try:
+            count = int(params.get("count", "10"))
+            start = int(params.get("start", "0"))
+            if not 1 <= count <= 100 or start < 0:
+                raise ValueError
+        except ValueError:
+            raise RestliError("count must be 1..100 and start 0 or more") from None
+        sort = params.get("sortBy", "LAST_MODIFIED")
+        if sort not in ("LAST_MODIFIED", "CREATED"):
+            raise RestliError(f"sortBy must be LAST_MODIFIED or CREATED, got {sort!r}")
+        key = (lambda post: post.created) if sort == "CREATED" else (lambda post: post.published_at)
+        posts = sorted(self.posts[organization], key=key, reverse=True)
+        size = min(count, self.posts_page_size)
+        page = posts[start : start + size]
+        links = []
+        if start + size < len(posts):
+            links.append({"type": "application/json", "rel": "next",
+                          "href": f"/rest/posts?author={params['author']}&q=author&count={count}&start={start + size}"})
+        elements = [_post_element(organization, post) for post in page]
+        return self.respond(request, 200, {"paging": {"start": start, "count": size, "links": links},
+                                           "elements": elements})
+
+    def _share_statistics(self, request: RecordedRequest, params: dict[str, str]) -> Response:
+        if unquote(params.get("q", "")) != "organizationalEntity":
+            raise RestliError("q=organizationalEntity is required")
+        organization, refused = self._organization(request, params.get("organizationalEntity"))
+        if refused:
+            return refused
+        urn = f"urn:li:organization:{organization}"
+        posts = {post.post_id: post for post in self.posts[organization]}
+        elements = []
+        for param, kind in (("shares", "share"), ("ugcPosts", "ugcPost")):
+            if param not in params:
+                continue
+            asked = parse_restli(params[param])
+            if not isinstance(asked, list) or not asked:
+                raise RestliError(f"{param} must be List(urn%3Ali%3A{kind}%3A...)")
+            if len(asked) > 20:
+                raise RestliError(f"at most 20 {param} a request, got {len(asked)}")
+            for post_urn in asked:
+                if not str(post_urn).startswith(f"urn:li:{kind}:"):
+                    raise RestliError(f"{post_urn!r} is not a {kind} URN")
+                if post_urn in posts:
+                    elements.append({"organizationalEntity": urn, kind: post_urn,
+                                     "totalShareStatistics": _share_statistics([posts[post_urn]])})
+        if "shares" not in params and "ugcPosts" not in params:
+            elements.append({"organizationalEntity": urn, "totalShareStatistics": _share_statistics(list(posts.values()))})
+        return self.respond(request, 200, {"paging": {"start": 0, "count": 10, "links": []}, "elements": elements})
+
     def _account_element(
         self, account_id: str, rows: list[CampaignDay], start: date, end: date, fields: list[str]
     ) -> dict[str, Any]:
@@ -455,6 +547,40 @@ class LinkedInFake(WeeklyReachFacts, PlatformFake):
             "approximateMemberReach": self.reach(account_id, start, end),
         }
         return {field: values[field] for field in fields}
+
+
+def _post_element(organization: str, post: PostFact) -> dict[str, Any]:
+    return {
+        "id": post.post_id,
+        "author": f"urn:li:organization:{organization}",
+        "commentary": post.text,
+        "visibility": "PUBLIC",
+        "distribution": {"feedDistribution": "NONE" if post.dark else "MAIN_FEED", "targetEntities": [],
+                         "thirdPartyDistributionChannels": []},
+        "lifecycleState": "PUBLISHED",
+        "isReshareDisabledByAuthor": False,
+        "createdAt": _instant_ms(post.created),
+        "publishedAt": _instant_ms(post.published_at),
+        "lastModifiedAt": _instant_ms(post.published_at),
+    }
+
+
+def _share_statistics(posts: list[PostFact]) -> dict[str, Any]:
+    impressions = sum(post.impressions for post in posts)
+    engaged = sum(post.clicks + post.reactions + post.comments + post.shares for post in posts)
+    return {
+        "uniqueImpressionsCount": impressions * 2 // 3,
+        "shareCount": sum(post.shares for post in posts),
+        "engagement": engaged / impressions if impressions else 0.0,
+        "clickCount": sum(post.clicks for post in posts),
+        "likeCount": sum(post.reactions for post in posts),
+        "impressionCount": impressions,
+        "commentCount": sum(post.comments for post in posts),
+    }
+
+
+def _instant_ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
 
 
 def _date_range(value: Any) -> tuple[date, date]:

@@ -27,7 +27,7 @@ from pytest_httpserver import HTTPServer
 from requests.structures import CaseInsensitiveDict
 from werkzeug.wrappers import Request, Response
 
-from tests.fakes.data import CampaignDay, CampaignInfo
+from tests.fakes.data import CampaignDay, CampaignInfo, PostFact
 
 
 @dataclass
@@ -123,6 +123,7 @@ class PlatformFake:
     def __init__(self, accounts: dict[str, Iterable[CampaignDay]] | None = None):
         self.accounts: dict[str, list[CampaignDay]] = {key: list(days) for key, days in (accounts or {}).items()}
         self.campaigns: dict[str, dict[str, CampaignInfo]] = {}
+        self.posts: dict[str, list[PostFact]] = {}  # page id -> its organic posts
         self.platforms: FakePlatforms | None = None
 
     # --- data ------------------------------------------------------------------------------------------------------
@@ -147,6 +148,18 @@ class PlatformFake:
     def set_days(self, account_id: str, days: Iterable[CampaignDay]) -> PlatformFake:
         self.accounts[str(account_id)] = list(days)
         return self
+
+    def put_posts(self, page_id: str, *posts: PostFact) -> PlatformFake:
+        """Add a page (even without posts) and posts, replacing any post with the same id (its numbers grew)."""
+        rows = self.posts.setdefault(str(page_id), [])
+        for new in posts:
+            rows[:] = [row for row in rows if row.post_id != new.post_id]
+            rows.append(new)
+        return self
+
+    def page_posts(self, page_id: str) -> list[PostFact]:
+        """The page's posts, newest published first."""
+        return sorted(self.posts.get(str(page_id), []), key=lambda post: post.published_at, reverse=True)
 
     def add_campaign(
         self,

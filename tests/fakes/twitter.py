@@ -17,6 +17,14 @@ Serves
   spend `billed_charge_local_micro` and `conversion_purchases.sale_amount` in micros; `url_clicks` below `clicks`.
   Other placements serve nothing (all null). granularity TOTAL gives one bucket.
 
+Organic posts (X API v2; `put_posts(user_id, PostFact(...))`, ids the tweet ids):
+- GET /2/users/{id}/tweets?max_results=N&start_time=...Z&end_time=...Z[&exclude=retweets]
+      &tweet.fields=created_at,text,public_metrics,organic_metrics[&pagination_token=T]
+  the user's posts in [start_time, end_time), newest first, min(max_results, `tweets_page_size`) a page,
+  `meta.next_token` while more follow; `data` absent when there are none. `organic_metrics` (and
+  `non_public_metrics`) only for posts less than 30 days older than `now` (when set; else every post), as X does.
+  An unknown user is 404 with X v2's problem shape.
+
 Validates: `Authorization: OAuth ...` with the expected consumer key and token (and, when oauthlib is installed and
 `verify_signature` is on, the HMAC-SHA1 signature; timestamps are not checked); stats: entity CAMPAIGN, 1..20
 entity_ids of the account, whole-hour times at midnight of the account's timezone, end after start, at most 7 days,
@@ -37,7 +45,7 @@ from zoneinfo import ZoneInfo
 
 from werkzeug.wrappers import Request, Response
 
-from tests.fakes.data import CampaignDay, json_number, micros
+from tests.fakes.data import CampaignDay, PostFact, json_number, micros
 from tests.fakes.server import PlatformFake, RecordedRequest
 
 try:  # signature checking is optional
@@ -87,7 +95,7 @@ RATE_LIMITS = {"stats": 250, "entity": 10_000}
 
 class TwitterFake(PlatformFake):
     name = "twitter"
-    path_pattern = re.compile(r"^/\d+/(accounts|stats)/")
+    path_pattern = re.compile(r"^/\d+/(accounts|stats|users)/")
 
     def __init__(
         self,
@@ -114,6 +122,8 @@ class TwitterFake(PlatformFake):
         self.verify_signature = oauth_signature is not None if verify_signature is None else verify_signature
         self.rate_limit_reset = rate_limit_reset
         self.calls = {family: 0 for family in RATE_LIMITS}
+        self.tweets_page_size = 100
+        self.now: datetime | None = None  # organic metrics only for posts of the 30 days before it
 
     def add_account(self, account_id: str, days: Iterable[CampaignDay] = (), timezone: str | None = None):
         if timezone is not None:
@@ -169,6 +179,9 @@ class TwitterFake(PlatformFake):
         if request.method != "GET":
             return self._error(request, 405, "METHOD_NOT_ALLOWED", "Only GET is supported by this fake")
         params = dict(parse_qsl(request.query_string, keep_blank_values=True))
+        match = re.fullmatch(r"/2/users/([^/]+)/tweets", request.path)
+        if match:
+            return self._tweets(request, match.group(1), params)
         match = re.fullmatch(r"/\d+/stats/accounts/([^/]+)", request.path)
         if match:
             return self._stats(request, match.group(1), params)
@@ -219,6 +232,50 @@ class TwitterFake(PlatformFake):
         secrets = SimpleNamespace(client_secret=self.consumer_secret, resource_owner_secret=self.access_secret)
         expected = oauth_signature.sign_hmac_sha1_with_client(base, secrets)
         return oauth_signature.safe_string_equals(expected, oauth["oauth_signature"])
+
+    def _tweets(self, request: RecordedRequest, user_id: str, params: dict[str, str]) -> Response:
+        """X API v2 user timeline (its errors use the v2 problem shape, not the Ads API's)."""
+        def problem(status: int, detail: str) -> Response:
+            return self.respond(request, status, {"errors": [{"parameters": {}, "message": detail}],
+                                                  "title": "Invalid Request", "detail": detail,
+                                                  "type": "https://api.twitter.com/2/problems/invalid-request"})
+
+        if user_id not in self.posts:
+            return self.respond(request, 404, {"title": "Not Found Error", "detail": f"Could not find user {user_id}",
+                                               "type": "https://api.twitter.com/2/problems/resource-not-found"})
+        try:
+            count = int(params.get("max_results", "10"))
+            if not 5 <= count <= 100:
+                raise ValueError
+        except ValueError:
+            return problem(400, "The `max_results` query parameter value is not between 5 and 100")
+        fields = set(filter(None, params.get("tweet.fields", "").split(",")))
+        if fields - TWEET_FIELDS:
+            return problem(400, f"The `tweet.fields` query parameter value {sorted(fields - TWEET_FIELDS)} is not one of "
+                                f"{sorted(TWEET_FIELDS)}")
+        bounds = {}
+        for name in ("start_time", "end_time"):
+            if name in params:
+                if not re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z", params[name]):
+                    return problem(400, f"Invalid '{name}':'{params[name]}'. '{name}' must be a RFC 3339 timestamp")
+                bounds[name] = datetime.fromisoformat(params[name].replace("Z", "+00:00"))
+        posts = [post for post in self.page_posts(user_id)
+                 if bounds.get("start_time", post.published_at) <= post.published_at
+                 and ("end_time" not in bounds or post.published_at < bounds["end_time"])]
+        try:
+            offset = _offset(params["pagination_token"]) if "pagination_token" in params else 0
+        except ValueError:
+            return problem(400, "The `pagination_token` query parameter value is not valid")
+        size = min(count, self.tweets_page_size)
+        page = posts[offset : offset + size]
+        if not page:
+            return self.respond(request, 200, {"meta": {"result_count": 0}})
+        data = [_tweet(post, fields, self.now is None or self.now - post.published_at <= timedelta(days=30))
+                for post in page]
+        meta: dict[str, Any] = {"result_count": len(page), "newest_id": page[0].post_id, "oldest_id": page[-1].post_id}
+        if offset + size < len(posts):
+            meta["next_token"] = _cursor(offset + size)
+        return self.respond(request, 200, {"data": data, "meta": meta})
 
     def _account(self, request: RecordedRequest, account_id: str) -> Response:
         if account_id not in self.accounts:
@@ -395,6 +452,24 @@ class TwitterFake(PlatformFake):
         )
 
 
+def _tweet(post: PostFact, fields: set[str], organic: bool) -> dict[str, Any]:
+    tweet: dict[str, Any] = {"id": post.post_id, "text": post.text, "edit_history_tweet_ids": [post.post_id]}
+    if "created_at" in fields:
+        tweet["created_at"] = post.published_at.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    if "public_metrics" in fields:  # promoted delivery included: a little more than the organic numbers
+        tweet["public_metrics"] = {"retweet_count": post.shares, "reply_count": post.comments,
+                                   "like_count": post.reactions + 1, "quote_count": 0, "bookmark_count": 0,
+                                   "impression_count": post.impressions + 100}
+    if organic and "organic_metrics" in fields:
+        tweet["organic_metrics"] = {"impression_count": post.impressions, "like_count": post.reactions,
+                                    "reply_count": post.comments, "retweet_count": post.shares,
+                                    "url_link_clicks": post.clicks, "user_profile_clicks": post.clicks // 2}
+    if organic and "non_public_metrics" in fields:
+        tweet["non_public_metrics"] = {"impression_count": post.impressions + 100, "url_link_clicks": post.clicks,
+                                       "user_profile_clicks": post.clicks // 2}
+    return tweet
+
+
 def _parse_time(text: str, zone: ZoneInfo) -> datetime | None:
     if re.fullmatch(r"\d{4}-\d\d-\d\d", text):
         day = date.fromisoformat(text)
@@ -484,6 +559,10 @@ def _metrics(per_day: list[CampaignDay | None], groups: list[str], total: bool) 
     if "LIFE_TIME_VALUE_MOBILE_CONVERSION" in groups:
         metrics["mobile_conversion_lifetime_value_purchases"] = None
     return metrics
+
+
+TWEET_FIELDS = {"attachments", "author_id", "conversation_id", "created_at", "entities", "id", "lang",
+                "non_public_metrics", "organic_metrics", "public_metrics", "text"}
 
 
 def _cursor(offset: int) -> str:

@@ -22,6 +22,15 @@ GAQL understood: SELECT <known fields> FROM campaign WHERE <conditions joined by
 on any selectable field. The date range and the VIDEO filter are required (400 otherwise); so is FROM campaign.
 `metrics.video_views` is rejected from v22 on (UNRECOGNIZED_FIELD), like the real API.
 
+YouTube Data API v3 (organic videos; `put_posts(channel_id, PostFact(video_id, ...))`, served with its
+`video_views` as viewCount; the same OAuth access tokens; no developer token expected):
+- GET /youtube/v3/channels?part=contentDetails&id={channel}   relatedPlaylists.uploads = "UU" + the id after "UC"
+- GET /youtube/v3/playlistItems?part=contentDetails&playlistId=UU...&maxResults=N[&pageToken=T]
+  the uploads newest first, min(maxResults, `uploads_page_size`) a page, `nextPageToken` while more follow
+- GET /youtube/v3/videos?part=snippet,statistics&id=a,b   (at most 50 ids) statistics as strings; likeCount
+  absent for videos in `hidden_likes`
+- canned `quota_exceeded()` (403 quotaExceeded) and `youtube_rate_limited()` (403 rateLimitExceeded)
+
 Validates: `Authorization: Bearer` (401 UNAUTHENTICATED), `developer-token` (401 DEVELOPER_TOKEN_INVALID / 400
 DEVELOPER_TOKEN_PARAMETER_MISSING), `login-customer-id` present and digits only (and equal to `login_customer_id` when
 set), customer id in the path digits only, the JSON body.
@@ -31,7 +40,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timezone
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -126,7 +135,7 @@ def _split_and(where: str) -> list[str]:
 
 class GoogleAdsFake(PlatformFake):
     name = "youtube"
-    path_pattern = re.compile(r"^(/v\d+/customers/|/token$)")
+    path_pattern = re.compile(r"^(/v\d+/customers/|/token$|/youtube/v3/)")
     ascii_json = False
 
     def __init__(
@@ -155,6 +164,8 @@ class GoogleAdsFake(PlatformFake):
         self.timezones = dict(timezones or {})
         self.issued_tokens: list[str] = []
         self._requests = 0
+        self.uploads_page_size = 50
+        self.hidden_likes: set[str] = set()
 
     @property
     def token_url(self) -> str:
@@ -217,6 +228,17 @@ class GoogleAdsFake(PlatformFake):
             }
         }
 
+    def quota_exceeded(self, times: int = 1, when=lambda request: True) -> GoogleAdsFake:
+        return self._queue(403, _data_api_error(403, "quotaExceeded", "youtube.quota",
+                                                "The request cannot be completed because you have exceeded your "
+                                                "<a href=\"/youtube/v3/getting-started#quota\">quota</a>."),
+                           None, times, when)
+
+    def youtube_rate_limited(self, times: int = 1, when=lambda request: True) -> GoogleAdsFake:
+        return self._queue(403, _data_api_error(403, "rateLimitExceeded", "youtube.quota",
+                                                "The request cannot be completed because you have exceeded your quota."),
+                           None, times, when)
+
     def _request_id(self) -> str:
         self._requests += 1
         return f"fakeReq{self._requests:09d}"
@@ -250,6 +272,8 @@ class GoogleAdsFake(PlatformFake):
     def handle(self, request: RecordedRequest, raw: Request) -> Response:
         if request.path == "/token":
             return self._token(request)
+        if request.path.startswith("/youtube/v3/"):
+            return self._data_api(request)
         match = re.fullmatch(r"/v(\d+)/customers/([^/]+)/googleAds:(searchStream|search)", request.path)
         if not match:
             return self.respond(
@@ -383,6 +407,81 @@ class GoogleAdsFake(PlatformFake):
                 "token_type": "Bearer",
             },
         )
+
+    # --- YouTube Data API --------------------------------------------------------------------------------------------
+    def _data_api(self, request: RecordedRequest) -> Response:
+        auth = request.headers.get("Authorization", "")
+        if not auth.startswith("Bearer ") or auth[len("Bearer ") :] not in self.access_tokens:
+            return self.respond(request, 401, _data_api_error(401, "authError", "global", "Invalid Credentials"))
+        if request.method != "GET":
+            return self.respond(request, 405, _data_api_error(405, "methodNotAllowed", "global", "Use GET"))
+        params = dict(parse_qsl(request.query_string, keep_blank_values=True))
+        resource = request.path[len("/youtube/v3/") :]
+        if "part" not in params:
+            return self.respond(request, 400, _data_api_error(400, "required", "global", "Required parameter: part"))
+        if resource == "channels":
+            items = [
+                {"kind": "youtube#channel", "id": channel,
+                 "contentDetails": {"relatedPlaylists": {"likes": "", "uploads": "UU" + channel[2:]}}}
+                for channel in params.get("id", "").split(",") if channel in self.posts
+            ]
+            return self.respond(request, 200, {"kind": "youtube#channelListResponse",
+                                               "pageInfo": {"totalResults": len(items), "resultsPerPage": 5},
+                                               "items": items})
+        if resource == "playlistItems":
+            return self._uploads(request, params)
+        if resource == "videos":
+            return self._videos(request, params)
+        return self.respond(request, 404, _data_api_error(404, "notFound", "global", f"{resource} is not faked"))
+
+    def _uploads(self, request: RecordedRequest, params: dict[str, str]) -> Response:
+        playlist = params.get("playlistId", "")
+        channel = "UC" + playlist[2:]
+        if not playlist.startswith("UU") or channel not in self.posts:
+            return self.respond(request, 404, _data_api_error(
+                404, "playlistNotFound", "youtube.playlistItem",
+                "The playlist identified with the request's <code>playlistId</code> parameter cannot be found."))
+        try:
+            count = int(params.get("maxResults", "5"))
+            offset = int(params.get("pageToken", "PT0")[2:]) if "pageToken" in params else 0
+            if not 0 <= count <= 50:
+                raise ValueError
+        except ValueError:
+            return self.respond(request, 400, _data_api_error(400, "invalidParameter", "global", "maxResults or pageToken"))
+        videos = self.page_posts(channel)
+        size = min(count, self.uploads_page_size)
+        page = videos[offset : offset + size]
+        body: dict[str, Any] = {
+            "kind": "youtube#playlistItemListResponse",
+            "items": [{"kind": "youtube#playlistItem", "id": f"item-{video.post_id}",
+                       "contentDetails": {"videoId": video.post_id, "videoPublishedAt": _z(video.published_at)}}
+                      for video in page],
+            "pageInfo": {"totalResults": len(videos), "resultsPerPage": size},
+        }
+        if offset + size < len(videos):
+            body["nextPageToken"] = f"PT{offset + size}"
+        return self.respond(request, 200, body)
+
+    def _videos(self, request: RecordedRequest, params: dict[str, str]) -> Response:
+        ids = [video for video in params.get("id", "").split(",") if video]
+        if len(ids) > 50:
+            return self.respond(request, 400, _data_api_error(400, "invalidFilters", "youtube.parameter",
+                                                              "at most 50 video ids"))
+        known = {post.post_id: (channel, post) for channel, posts in self.posts.items() for post in posts}
+        items = []
+        for video in ids:
+            if video not in known:
+                continue
+            channel, post = known[video]
+            statistics = {"viewCount": str(post.video_views), "favoriteCount": "0", "commentCount": str(post.comments)}
+            if video not in self.hidden_likes:
+                statistics["likeCount"] = str(post.reactions)
+            items.append({"kind": "youtube#video", "id": video,
+                          "snippet": {"publishedAt": _z(post.published_at), "channelId": channel, "title": post.text,
+                                      "description": ""},
+                          "statistics": statistics})
+        return self.respond(request, 200, {"kind": "youtube#videoListResponse", "items": items,
+                                           "pageInfo": {"totalResults": len(items), "resultsPerPage": len(items)}})
 
     # --- GAQL ---------------------------------------------------------------------------------------------------------
     def _run(self, customer_id: str, query: str, version: int) -> tuple[list[dict], list[str]]:
@@ -541,6 +640,15 @@ def _holds(value: Any, op: str, operands: list[str]) -> bool:
     if op == "NOT IN":
         return value not in ops
     raise AssertionError(op)
+
+
+def _data_api_error(status: int, reason: str, domain: str, message: str) -> dict:
+    return {"error": {"code": status, "message": message,
+                      "errors": [{"message": message, "domain": domain, "reason": reason}]}}
+
+
+def _z(moment) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _failure_type(request: RecordedRequest) -> str:
