@@ -97,10 +97,13 @@ def _check_range(config: RoiConfig, start: date, end: date) -> str | None:
 
 
 def _check_credentials(config: RoiConfig) -> str | None:
-    """API accounts need their platform's environment variables: say which, before any request."""
-    for channel in sorted({account.channel for account in config.accounts if account.source == "api"}):
+    """API accounts (ads or organic posts) need their platform's environment variables: say which, before any
+    request."""
+    wanted = {(a.channel, False) for a in config.accounts if a.source == "api"}
+    wanted |= {(a.channel, True) for a in config.accounts if a.posts_source == "api"}
+    for channel, posts in sorted(wanted):
         try:
-            credentials_for(channel)
+            credentials_for(channel, posts=posts)
         except MissingCredentials as error:
             return str(error)
     return None

@@ -46,12 +46,20 @@ TOP_LEVEL_KEYS = {
 ACCOUNT_KEYS = {
     "channel", "account_id", "market", "scope", "currency",
     "source", "api_base", "timezone", "lookback_days", "conversion_action_types", "token_url",
+    "posts_source", "page_id", "posts_lookback_days",
 }
 API_KEYS = {"timeout_seconds", "max_wait_seconds"}
 SCHEDULE_KEYS = {"hour", "timezone"}
 SOURCES = ("csv", "api")
 REQUIRED_TOP_LEVEL = ("reporting_currency", "warehouse", "exports_dir", "fx_rates")
 REQUIRED_ACCOUNT_KEYS = ("channel", "account_id", "market", "scope", "currency")
+# What page_id is on each channel, and what it looks like.
+PAGE_IDS = {
+    "linkedin": ("the company page's organization id (digits)", re.compile(r"\d+")),
+    "twitter": ("the account's numeric X user id (not the @handle)", re.compile(r"\d+")),
+    "facebook": ("the Facebook page id (digits)", re.compile(r"\d+")),
+    "youtube": ("the YouTube channel id (UC followed by 22 characters)", re.compile(r"UC[\w-]{22}")),
+}
 
 
 class ConfigError(ValueError):
@@ -73,6 +81,9 @@ class Account:
     lookback_days: int | None = None  # restatement window; None: the channel's default
     conversion_action_types: tuple[str, ...] = ()  # Meta: which action types count as conversions
     token_url: str | None = None  # Google Ads: where to refresh the access token
+    posts_source: str = "csv"  # organic posts: csv (page exports in the folder) or api (the page's posts pulled)
+    page_id: str | None = None  # with posts_source = "api": the page whose posts are the account's (see PAGE_IDS)
+    posts_lookback_days: int | None = None  # posts published this many days back are pulled again; None: default
 
 
 @dataclass(frozen=True)
@@ -223,13 +234,15 @@ def _accounts(items, where: str) -> tuple[Account, ...]:
         for key in REQUIRED_ACCOUNT_KEYS:
             if key not in item:
                 raise ConfigError(f"{label}: missing key '{key}'")
+        channel = _choice(item["channel"], CHANNELS, f"{label}.channel", noun="channel")
         account = Account(
-            channel=_choice(item["channel"], CHANNELS, f"{label}.channel", noun="channel"),
+            channel=channel,
             account_id=_text(item["account_id"], f"{label}.account_id"),
             market=_text(item["market"], f"{label}.market"),
             scope=_choice(item["scope"], SCOPES, f"{label}.scope", noun="scope"),
             currency=_currency(item["currency"], f"{label}.currency"),
             **_api_account_keys(item, label),
+            **_posts_keys(item, channel, label),
         )
         key = (account.channel, account.account_id)
         if key in seen:
@@ -257,6 +270,26 @@ def _api_account_keys(item: dict, label: str) -> dict:
         if not isinstance(types, list) or not types or not all(isinstance(t, str) and t for t in types):
             raise ConfigError(f"{label}.conversion_action_types: must be a list of Meta action types")
         keys["conversion_action_types"] = tuple(types)
+    return keys
+
+
+def _posts_keys(item: dict, channel: str, label: str) -> dict:
+    """posts_source = "api" pulls the organic posts of the page named by page_id; its other keys need it."""
+    source = _choice(item.get("posts_source", "csv"), SOURCES, f"{label}.posts_source", noun="source")
+    meaning, pattern = PAGE_IDS[channel]
+    if source != "api":
+        for key in ("page_id", "posts_lookback_days"):
+            if key in item:
+                raise ConfigError(f'{label}.{key}: only read with posts_source = "api"')
+        return {}
+    if "page_id" not in item:
+        raise ConfigError(f'{label}: posts_source = "api" needs page_id, {meaning}')
+    page_id = _text(item["page_id"], f"{label}.page_id")
+    if not pattern.fullmatch(page_id):
+        raise ConfigError(f"{label}.page_id: {page_id!r} is not {meaning}")
+    keys: dict = {"posts_source": source, "page_id": page_id}
+    if "posts_lookback_days" in item:
+        keys["posts_lookback_days"] = _whole(item["posts_lookback_days"], f"{label}.posts_lookback_days")
     return keys
 
 

@@ -300,3 +300,285 @@ def test_refused_credentials_stop_at_once_and_name_the_variables_not_the_secrets
         posts_client(fakes, channel, clock, google_refresh=channel == "youtube").posts(day(1), day(10))
     assert clock.sleeps == [] and "renew" in str(error.value)
     assert not any(secret in str(error.value) for secret in SECRETS)
+
+
+# --- The loader: a pull replaces the account's API posts of its days, whole or not at all -----------------------------
+
+@pytest.fixture
+def con(tmp_path):
+    with duckdb.connect(str(tmp_path / "roi.duckdb")) as con:
+        ensure_schema(con)
+        yield con
+
+
+def facebook_account() -> ApiAccount:
+    account_id, page_id = PAGES["facebook"]
+    return ApiAccount(channel="facebook", account_id=account_id, currency="EUR", page_id=page_id)
+
+
+POSTS_ROWS = """SELECT source, account_id, post_id, published_at, date, impressions, clicks, reactions, comments,
+                       shares, video_views FROM raw.facebook_posts ORDER BY post_id"""
+
+
+def test_a_pull_replaces_the_posts_of_its_days_and_leaves_the_rest(fake_platforms, con):
+    fakes = fake_platforms
+    facebook_page(fakes)
+    page = PAGES["facebook"][1]
+    pulled = datetime(2026, 9, 21, 6, 0)
+    august = pull_posts(con, posts_client(fakes, "facebook"), facebook_account(), date(2026, 8, 1), day(10), pulled)
+    assert (august.channel, august.complete, august.rows) == ("facebook_posts", True, 4)
+    # Numbers grew, a post was deleted: the next pull of 1..10 September replaces those days only.
+    fakes.facebook.posts[page] = [p for p in fakes.facebook.posts[page] if p.post_id != f"{page}_903"]
+    fakes.facebook.put_posts(page, PostFact(f"{page}_901", at(1, 16), "Bienvenue", 3500, 50, 140, 15, 10))
+    again = pull_posts(con, posts_client(fakes, "facebook"), facebook_account(), day(1), day(10), pulled)
+    assert (again.complete, again.rows) == (True, 2)
+    assert con.execute(POSTS_ROWS).fetchall() == [
+        ("api:facebook/1234567890", "1234567890", f"{page}_800", datetime(2026, 8, 28, 12), date(2026, 8, 28),
+         999, 9, 9, 9, 9, 0),  # outside the days pulled again: kept
+        ("api:facebook/1234567890", "1234567890", f"{page}_901", datetime(2026, 9, 1, 16), day(1),
+         3500, 50, 140, 15, 10, 0),
+        ("api:facebook/1234567890", "1234567890", f"{page}_902", datetime(2026, 9, 3, 7), day(3),
+         5200, 0, 88, 6, 0, 1900),
+    ]
+    assert con.execute("SELECT count(*) FROM raw.api_missing_days").fetchone() == (0,)
+    # The days whose posts changed are rebuilt by the next marts refresh (those the marts already hold).
+    assert {day(1), day(3), day(9)} <= {row[0] for row in con.execute("SELECT date FROM raw.changed_days").fetchall()}
+
+
+def test_a_failed_page_leaves_the_previous_posts_and_the_next_run_asks_again(fake_platforms, con):
+    fakes = fake_platforms
+    facebook_page(fakes)
+    page = PAGES["facebook"][1]
+    fakes.facebook.page_size = 2
+    first = pull_posts(con, posts_client(fakes, "facebook"), facebook_account(), day(1), day(10), datetime(2026, 9, 20))
+    before = con.execute(POSTS_ROWS).fetchall()
+    assert first.complete and len(before) == 3
+    fakes.facebook.put_posts(page, PostFact(f"{page}_901", at(1, 16), "Bienvenue", 9999, 1, 1, 1, 1))
+    fakes.facebook.server_error(times=3, when=lambda request: "after=" in request.query_string)  # page 2 fails
+    clock = FakeClock()
+    stopped = pull_posts(con, posts_client(fakes, "facebook", clock, RetryPolicy(max_attempts=3)), facebook_account(),
+                         day(1), day(10), datetime(2026, 9, 21))
+    assert (stopped.complete, stopped.rows, stopped.requests) == (False, 0, 4)  # page 1, then page 2 three times
+    assert len(clock.sleeps) == 2  # retried under the session's policy, then given up
+    assert "gave up after 3 attempts" in stopped.message and META_TOKEN not in stopped.message
+    assert con.execute(POSTS_ROWS).fetchall() == before  # page 1's newer numbers were not written either
+    assert con.execute(
+        "SELECT channel, status, rows, message IS NOT NULL FROM raw.api_pulls ORDER BY pulled_at").fetchall() == [
+        ("facebook_posts", "complete", 3, False), ("facebook_posts", "stopped", 0, True)]
+    assert con.execute("SELECT DISTINCT channel, min(date), max(date) FROM raw.api_missing_days GROUP BY 1").fetchall() \
+        == [("facebook_posts", day(1), day(10))]
+    resumed = pull_posts(con, posts_client(fakes, "facebook"), facebook_account(), day(1), day(10), datetime(2026, 9, 22))
+    assert resumed.complete and con.execute(
+        "SELECT impressions FROM raw.facebook_posts WHERE post_id = ?", [f"{page}_901"]).fetchone() == (9999,)
+    assert con.execute("SELECT count(*) FROM raw.api_missing_days").fetchone() == (0,)
+
+
+def test_posts_outside_the_days_pulled_are_refused(con):
+    post = OrganicPost("1", datetime(2026, 9, 12, 8), "x", 10)
+    with pytest.raises(ValueError, match="outside the days pulled"):
+        replace_posts(con, "twitter", "a", day(1), day(10), [post], datetime(2026, 9, 21))
+    assert con.execute("SELECT count(*) FROM raw.twitter_posts").fetchone() == (0,)
+
+
+# --- Config -------------------------------------------------------------------------------------------------------------
+
+CONFIG = """
+reporting_currency = "EUR"
+warehouse = "roi.duckdb"
+exports_dir = "exports"
+fx_rates = "rates.csv"
+revenue_source = "platform"
+history_start = "2026-01-01"
+
+[[accounts]]
+channel = "{channel}"
+account_id = "{account_id}"
+market = "FR"
+scope = "local"
+currency = "EUR"
+{extra}
+"""
+
+
+def config_file(folder: Path, channel: str = "facebook", extra: str = "") -> Path:
+    (folder / "exports").mkdir(parents=True, exist_ok=True)
+    (folder / "rates.csv").write_text("Date,USD,\n2026-09-01,1.165,\n", encoding="utf-8")
+    path = folder / "roi.toml"
+    path.write_text(CONFIG.format(channel=channel, account_id=PAGES[channel][0], extra=extra), encoding="utf-8")
+    return path
+
+
+def test_posts_source_api_reads_page_id_and_its_own_lookback(tmp_path):
+    config = load_config(config_file(tmp_path, "youtube", 'posts_source = "api"\npage_id = "UCabcdefghijklmnopqrstuv"'
+                                                          "\nposts_lookback_days = 120"))
+    account = config.accounts[0]
+    assert (account.source, account.posts_source, account.page_id, account.posts_lookback_days) == (
+        "csv", "api", "UCabcdefghijklmnopqrstuv", 120)
+    assert load_config(config_file(tmp_path, "facebook")).accounts[0].posts_source == "csv"
+
+
+@pytest.mark.parametrize(("channel", "extra", "message"), [
+    ("facebook", 'posts_source = "rss"', "accounts[1].posts_source: unknown source 'rss' (expected one of csv, api)"),
+    ("facebook", 'posts_source = "api"', 'accounts[1]: posts_source = "api" needs page_id, the Facebook page id'),
+    ("twitter", 'posts_source = "api"\npage_id = "@AcmeUK"',
+     "accounts[1].page_id: '@AcmeUK' is not the account's numeric X user id (not the @handle)"),
+    ("youtube", 'posts_source = "api"\npage_id = "AcmeChannel"', "is not the YouTube channel id (UC followed by 22"),
+    ("linkedin", 'page_id = "2414183"', 'accounts[1].page_id: only read with posts_source = "api"'),
+    ("linkedin", 'posts_source = "api"\npage_id = "2414183"\nposts_lookback_days = -3',
+     "accounts[1].posts_lookback_days: must be a whole number"),
+])
+def test_posts_keys_mistakes_are_named(tmp_path, channel, extra, message):
+    path = config_file(tmp_path, channel, extra)
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert message in str(error.value) and str(path) in str(error.value)
+
+
+# --- Dagster runs: API posts in the engagement marts -------------------------------------------------------------------
+
+RUN_ACCOUNTS = {  # channel -> (market, scope, timezone)
+    "linkedin": ("FR", "local", "Europe/Paris"),
+    "twitter": ("UK", "local", "Europe/London"),
+    "facebook": ("GLOBAL", "global", "UTC"),
+    "youtube": ("DE", "local", "Europe/Berlin"),
+}
+WEEK = day(7)  # Monday 7 September 2026: the run covers this ISO week
+FACEBOOK_EXPORT = (  # an earlier export of the page: post 901 with older numbers, and post 902 the API is not asked
+    "Post ID,Page ID,Page name,Title,Description,Publish time,Post type,Permalink,Reach,Impressions,Reactions,"
+    "Comments,Shares,Total clicks,Link clicks,Seconds viewed,3-second video views\n"
+    "104857600_901,104857600,Acme,,Salon Big Data,09/08/2026 10:00,Photos,https://facebook.com/p/901,600,800,20,2,2,"
+    "30,8,,\n"
+    "104857600_902,104857600,Acme,,Livre blanc,09/09/2026 14:00,Photos,https://facebook.com/p/902,500,600,20,3,1,"
+    "25,6,,\n"
+)
+LINKEDIN_EXPORT = (
+    "Post title,Post link,Post type,Posted by,Created date,Impressions,Clicks,Likes,Comments,Reposts\n"
+    "Étude de cas,https://www.linkedin.com/feed/update/urn:li:activity:7240001122334455667,Organic,Claire,9/10/2026,"
+    "480,5,10,0,0\n"
+)
+
+
+def run_config(folder: Path, base_url: str) -> Path:
+    (folder / "exports").mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "sample" / "data" / "fx" / "eurofxref-hist.csv", folder / "rates.csv")
+    lines = ['reporting_currency = "EUR"', 'warehouse = "roi.duckdb"', 'exports_dir = "exports"',
+             'fx_rates = "rates.csv"', 'revenue_source = "platform"', 'history_start = "2026-01-01"']
+    for channel, (market, scope, zone) in RUN_ACCOUNTS.items():
+        account_id, page_id = PAGES[channel]
+        lines += ["", "[[accounts]]", f'channel = "{channel}"', f'account_id = "{account_id}"', f'market = "{market}"',
+                  f'scope = "{scope}"', 'currency = "EUR"', f'timezone = "{zone}"', f'api_base = "{base_url}"',
+                  'posts_source = "api"', f'page_id = "{page_id}"']
+    path = folder / "roi.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def pages_of_september(fakes) -> None:
+    li, x, fb, yt = (PAGES[channel][1] for channel in ("linkedin", "twitter", "facebook", "youtube"))
+    fakes.linkedin.put_posts(
+        li,
+        PostFact("urn:li:share:7240000000000000001", at(8, 8), "Webinar", 1000, 20, 30, 5, 5),  # 60 engagements
+        PostFact("urn:li:ugcPost:7240000000000000002", at(10, 10), "Étude de cas", 500, 5, 10, 0, 0),  # 15
+        PostFact("urn:li:share:7240000000000000003", at(2, 9), "La semaine d'avant", 1000, 40, 50, 5, 5),  # 100
+    )
+    fakes.twitter.put_posts(
+        x,
+        PostFact("1831000000000000001", at(7, 9), "Monday", 2000, 40, 30, 5, 5),  # 80
+        PostFact("1831000000000000002", at(9, 12), "Wednesday", 1000, 20, 15, 3, 2),  # 40
+        PostFact("1831000000000000003", at(13, 22, 30), "Sunday night", 1000, 20, 15, 3, 2),  # 23:30 in London: 40
+        PostFact("1831000000000000004", at(13, 23, 30), "Monday in London", 7777, 7, 7, 7, 7),  # the 14th: not asked
+    )
+    fakes.facebook.put_posts(fb, PostFact(f"{fb}_901", at(8, 10), "Salon Big Data", 1000, 10, 30, 5, 5))  # 50
+    fakes.youtube.put_posts(yt, PostFact("dQw4w9WgXcQ", at(11, 15), "Demo", 0, reactions=80, comments=20,
+                                         video_views=2000))  # 100 engagements per 2,000 views
+
+
+def run_posts(fakes, config_path: Path, instance=None) -> PipelineRun:
+    config = load_config(config_path)
+    resources = {"platform_api": api_resource(FakeClock(), fakes.environment())}  # now: 2026-09-21
+    owned = instance is None
+    instance = instance or dg.DagsterInstance.ephemeral()
+    try:
+        result = materialize_days(config, WEEK, WEEK + timedelta(days=6), instance, resources=resources)
+        return PipelineRun(result, run_problems(result), config)
+    finally:
+        if owned:
+            instance.dispose()
+
+
+def materialized(run: PipelineRun, key: str) -> dict:
+    [event] = [e for e in run.result.all_events if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
+               and e.asset_key == dg.AssetKey(key.split("/"))]
+    return event.event_specific_data.materialization.metadata
+
+
+def test_api_posts_land_in_contact_frequency_and_engagement_trend(fake_platforms, tmp_path):
+    fakes = fake_platforms
+    pages_of_september(fakes)
+    config_path = run_config(tmp_path, fakes.base_url)
+    export = tmp_path / "exports" / "facebook_posts" / PAGES["facebook"][0] / "posts.csv"
+    export.parent.mkdir(parents=True)
+    export.write_text(FACEBOOK_EXPORT, encoding="utf-8")
+    touch(export, datetime(2026, 9, 15, 8, 0))  # downloaded before the API pull (the clock says the 21st)
+    with dg.instance_for_test() as instance:
+        run = run_posts(fakes, config_path, instance)
+        logs = repr(list(instance.all_logs(run.result.run_id)))
+    assert run.problems == []
+    # Hand-computed, per channel and market, for the week of 7 September (no ads: touches are the posts):
+    # FR LinkedIn 2 posts, 60 + 15 engagements of 1,000 + 500 impressions; UK X 3 posts, 160 of 4,000;
+    # GLOBAL Facebook: post 901 from the API (newer than the export: 50 of 1,000, not the export's 32 of 800) and
+    # post 902 from the export only (30 of 600); DE YouTube one video, 100 engagements per 2,000 views.
+    assert run.query(
+        """SELECT channel, market, posts, ad_delivery_days, touches, impressions, engagements, engagement_rate,
+                  reach, over_threshold FROM marts.contact_frequency WHERE week = ? ORDER BY channel""", [WEEK]) == [
+        ("facebook", "GLOBAL", 2, 0, 2, 1600, 80, Decimal("0.050000"), None, False),
+        ("linkedin", "FR", 2, 0, 2, 1500, 75, Decimal("0.050000"), None, False),
+        ("twitter", "UK", 3, 0, 3, 4000, 160, Decimal("0.040000"), None, False),
+        ("youtube", "DE", 1, 0, 1, 2000, 100, Decimal("0.050000"), None, False),
+    ]
+    # LinkedIn's week before (pulled with the 28-day lookback): 100 of 1,000, so 5% is half of 10%.
+    assert run.query(
+        "SELECT engagement_rate, change_1w, change_12w, declining FROM marts.engagement_trend "
+        "WHERE week = ? AND channel = 'linkedin'", [WEEK]) == [(Decimal("0.050000"), Decimal("-0.500000"), None, False)]
+    # The post in both the export and the API counts once, with the API's newer numbers.
+    assert run.query("SELECT post_id, impressions, source FROM staging.stg_posts WHERE channel = 'facebook' "
+                     "ORDER BY post_id") == [
+        ("104857600_901", 1000, "api:facebook/1234567890"),
+        ("104857600_902", 600, "facebook_posts/1234567890/posts.csv")]
+    assert run.query("SELECT count(*) FROM raw.facebook_posts WHERE post_id = '104857600_901'") == [(2,)]
+    assert run.query("SELECT channel, status, rows FROM raw.api_pulls ORDER BY channel") == [
+        ("facebook_posts", "complete", 1), ("linkedin_posts", "complete", 3), ("twitter_posts", "complete", 3),
+        ("youtube_posts", "complete", 1)]
+    # Each pull covered the run's week and the channel's lookback before its last day.
+    assert run.query("SELECT channel, first_day, last_day FROM raw.api_pulls ORDER BY channel") == [
+        ("facebook_posts", date(2026, 8, 16), day(13)), ("linkedin_posts", date(2026, 8, 16), day(13)),
+        ("twitter_posts", date(2026, 8, 30), day(13)), ("youtube_posts", date(2026, 6, 15), day(13))]
+    metadata = materialized(run, "raw/twitter_posts")
+    assert (metadata["api_accounts"].value, metadata["api_rows"].value) == (1, 3)
+    assert metadata["api_requests"].value == 1
+    for secret in SECRETS:
+        assert secret not in logs
+
+
+def test_a_stopped_pull_and_a_linkedin_page_in_both_sources_fail_their_checks(fake_platforms, tmp_path):
+    fakes = fake_platforms
+    pages_of_september(fakes)
+    config_path = run_config(tmp_path, fakes.base_url)
+    export = tmp_path / "exports" / "linkedin_posts" / PAGES["linkedin"][0] / "content.csv"
+    export.parent.mkdir(parents=True)
+    export.write_text(LINKEDIN_EXPORT, encoding="utf-8")
+    fakes.facebook.expired_token(times=5)
+    run = run_posts(fakes, config_path)
+    facebook, linkedin = sorted(run.problems)
+    assert linkedin == (
+        "check raw/linkedin_posts:posts_counted_once: account 508765432 has 1 post row(s) from exports and posts from "
+        "the API, which name posts differently: the same post may count twice. Keep one source: remove "
+        'linkedin_posts/508765432/ from the exports folder, or set posts_source = "csv"')
+    assert facebook.startswith("check raw/facebook_posts:api_pulls_complete: Meta account 1234567890: ")
+    assert "renew the token in ROI_META_TOKEN" in facebook and META_TOKEN not in facebook
+    # The other pages carried on.
+    assert run.query("SELECT channel, posts FROM marts.contact_frequency WHERE week = ? ORDER BY channel", [WEEK]) == [
+        ("linkedin", 3), ("twitter", 3), ("youtube", 1)]
+    assert run.query("SELECT channel, status FROM raw.api_pulls ORDER BY channel") == [
+        ("facebook_posts", "stopped"), ("linkedin_posts", "complete"), ("twitter_posts", "complete"),
+        ("youtube_posts", "complete")]

@@ -27,6 +27,11 @@ EXPECTED_CHECKS = {
     ("raw/twitter_ads", "api_pulls_complete"),
     ("raw/facebook_ads", "api_pulls_complete"),
     ("raw/youtube_ads", "api_pulls_complete"),
+    ("raw/linkedin_posts", "api_pulls_complete"),
+    ("raw/twitter_posts", "api_pulls_complete"),
+    ("raw/facebook_posts", "api_pulls_complete"),
+    ("raw/youtube_posts", "api_pulls_complete"),
+    ("raw/linkedin_posts", "posts_counted_once"),
     ("raw/fx_rates", "rates_file_accepted"),
     ("staging/stg_ad_performance", "unique_key"),
     ("marts/campaign_daily", "unique_key"),
@@ -63,7 +68,7 @@ def test_every_asset_is_described_partitioned_and_owned(asset_graph):
     for key in graph.get_all_asset_keys():
         node = graph.get(key)
         assert node.description and len(node.description) > 60, key
-        assert isinstance(node.partitions_def, dg.DailyPartitionsDefinition), key
+        assert isinstance(node.partitions_def, dg.MonthlyPartitionsDefinition), key
         assert node.owners, key
         assert "duckdb" in node.kinds, key
 

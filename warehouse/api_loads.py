@@ -4,6 +4,7 @@ asked of it (raw.weekly_reach)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
@@ -28,12 +29,13 @@ def api_source(channel: str, account_id: str) -> str:
 
 
 def pull_window(
-    con: duckdb.DuckDBPyConnection, account: ApiAccount, start: date, end: date, lookback_days: int, history_start: date
+    con: duckdb.DuckDBPyConnection, kind: str, account_id: str, start: date, end: date, lookback_days: int,
+    history_start: date,
 ) -> tuple[date, date]:
-    """A run's days, the restatement window before its last day, and the days an earlier pull left missing."""
+    """A run's days, the restatement window before its last day, and the days an earlier pull of this kind (a
+    channel's ads, or its `<channel>_posts`) left missing."""
     missing = con.execute(
-        "SELECT min(date) FROM raw.api_missing_days WHERE channel = ? AND account_id = ?",
-        [account.channel, account.account_id],
+        "SELECT min(date) FROM raw.api_missing_days WHERE channel = ? AND account_id = ?", [kind, account_id]
     ).fetchone()[0]
     first = min(day for day in (start, end - timedelta(days=lookback_days), missing) if day is not None)
     return max(first, history_start), end
@@ -101,23 +103,41 @@ def pull_account(
 ) -> PullOutcome:
     """Pull first..last chunk by chunk, each complete chunk replacing its days, then the reach of each complete ISO
     week inside (platforms that report it). Stops cleanly on an ApiError; one raw.api_pulls row says how it ended."""
-    mark_requested(con, account.channel, account.account_id, first, last)
-    currencies = set(known_currencies(con))
+    loads = _campaign_chunks(con, client, account, first, last, pulled_at)
+    return run_pull(con, client, account.channel, account.account_id, first, last, loads, pulled_at)
+
+
+def run_pull(
+    con: duckdb.DuckDBPyConnection, client, kind: str, account_id: str, first: date, last: date,
+    loads: Iterator[int], pulled_at: datetime,
+) -> PullOutcome:
+    """Run one account's pull of first..last: `loads` commits one step at a time, yielding the rows each wrote.
+    Until a step covering them commits the days count as missing; an ApiError stops the pull cleanly (what
+    committed stays); one raw.api_pulls row (under `kind`) says how it ended."""
+    mark_requested(con, kind, account_id, first, last)
     rows, message, retry_at = 0, None, None
     try:
-        for chunk in client.campaign_days(first, last):
-            unknown = sorted({row.currency for row in chunk.rows} - currencies)
-            if unknown:
-                raise ApiError(client.session.platform, account.account_id, f"days {chunk.first}..{chunk.last}",
-                               f"unknown currency {', '.join(unknown)}: the ECB reference rates have no such currency")
-            rows += replace_days(con, account.channel, account.account_id, chunk, pulled_at)
-        _pull_weekly_reach(con, client, account, first, last, pulled_at)
+        for written in loads:
+            rows += written
     except ApiError as error:
         message, retry_at = str(error), getattr(error, "retry_at", None)
-    outcome = PullOutcome(account.channel, account.account_id, first, last, message is None, rows,
-                          client.session.requests_made, message, retry_at)
+    outcome = PullOutcome(kind, account_id, first, last, message is None, rows, client.session.requests_made,
+                          message, retry_at)
     record_pull(con, outcome, pulled_at)
     return outcome
+
+
+def _campaign_chunks(
+    con: duckdb.DuckDBPyConnection, client, account: ApiAccount, first: date, last: date, pulled_at: datetime
+) -> Iterator[int]:
+    currencies = set(known_currencies(con))
+    for chunk in client.campaign_days(first, last):
+        unknown = sorted({row.currency for row in chunk.rows} - currencies)
+        if unknown:
+            raise ApiError(client.session.platform, account.account_id, f"days {chunk.first}..{chunk.last}",
+                           f"unknown currency {', '.join(unknown)}: the ECB reference rates have no such currency")
+        yield replace_days(con, account.channel, account.account_id, chunk, pulled_at)
+    _pull_weekly_reach(con, client, account, first, last, pulled_at)
 
 
 def record_pull(con: duckdb.DuckDBPyConnection, outcome: PullOutcome, pulled_at: datetime) -> None:

@@ -4,9 +4,9 @@ from datetime import date, datetime, timezone
 
 import dagster as dg
 
-from connectors.api_clients import API_CLIENTS, LOOKBACK_DAYS
+from connectors.api_clients import API_CLIENTS, LOOKBACK_DAYS, POSTS_CLIENTS, POSTS_LOOKBACK_DAYS
 from connectors.api_pull import ApiAccount
-from connectors.channels import CHANNELS, EXPORT_FORMATS
+from connectors.channels import CHANNELS, EXPORT_FORMATS, ORGANIC_KINDS
 from connectors.crm.export import CRM_EXPORT
 from connectors.credentials import MissingCredentials, credentials_for
 from connectors.ecb.download import download_reference_rates
@@ -16,6 +16,7 @@ from pipelines.assets.metadata import money, table_metadata
 from pipelines.partitions import partition_days, writer_settings
 from pipelines.resources import PlatformApiResource, RoiConfigResource, WarehouseResource
 from warehouse.api_loads import PullOutcome, pull_account, pull_window
+from warehouse.api_posts import pull_posts
 from warehouse.database import transaction
 from warehouse.exports import SyncReport, find_export_files, rejected_files, sync_exports
 from warehouse.fx import load_fx_rates
@@ -209,28 +210,38 @@ def _channel_asset(channel: str, common: dict) -> dg.AssetsDefinition:
     return channel_ads
 
 
-def _pull_api_accounts(con, config, channel: str, start: date, end: date, platform_api) -> list[PullOutcome]:
-    """Pull each API account of the channel: the run's days, its restatement window, and what it still misses."""
-    accounts = [a for a in config.accounts if a.channel == channel and a.source == "api"]
+def _pull_api_accounts(
+    con, config, channel: str, start: date, end: date, platform_api, posts: bool = False
+) -> list[PullOutcome]:
+    """Pull each API account of the channel: its ads (`source = "api"`), or with `posts` its page's organic posts
+    (`posts_source = "api"`), over the run's days, the window before its last day that the platform still changes,
+    and what an earlier pull left missing."""
+    if posts:
+        kind, clients, lookbacks, pull = ORGANIC_KINDS[channel], POSTS_CLIENTS, POSTS_LOOKBACK_DAYS, pull_posts
+        accounts = [a for a in config.accounts if a.channel == channel and a.posts_source == "api"]
+    else:
+        kind, clients, lookbacks, pull = channel, API_CLIENTS, LOOKBACK_DAYS, pull_account
+        accounts = [a for a in config.accounts if a.channel == channel and a.source == "api"]
     if not accounts:
         return []
     clock = platform_api.clock()
     pulled_at = datetime.fromtimestamp(clock.now(), tz=timezone.utc).replace(tzinfo=None)
     try:
-        credentials = credentials_for(channel, platform_api.environ())
+        credentials = credentials_for(channel, platform_api.environ(), posts=posts)
     except MissingCredentials as error:
-        return [PullOutcome(channel, a.account_id, start, end, False, 0, 0, str(error)) for a in accounts]
+        return [PullOutcome(kind, a.account_id, start, end, False, 0, 0, str(error)) for a in accounts]
     outcomes = []
     for account in accounts:
-        lookback = LOOKBACK_DAYS[channel] if account.lookback_days is None else account.lookback_days
+        configured = account.posts_lookback_days if posts else account.lookback_days
+        lookback = lookbacks[channel] if configured is None else configured
         api_account = ApiAccount(
             channel=channel, account_id=account.account_id, currency=account.currency, timezone=account.timezone,
             api_base=account.api_base, conversion_action_types=account.conversion_action_types,
-            token_url=account.token_url,
+            token_url=account.token_url, page_id=account.page_id,
         )
-        first, last = pull_window(con, api_account, start, end, lookback, config.history_start)
-        client = API_CLIENTS[channel](api_account, credentials, clock, platform_api.policy())
-        outcomes.append(pull_account(con, client, api_account, first, last, pulled_at))
+        first, last = pull_window(con, kind, account.account_id, start, end, lookback, config.history_start)
+        client = clients[channel](api_account, credentials, clock, platform_api.policy())
+        outcomes.append(pull(con, client, api_account, first, last, pulled_at))
     return outcomes
 
 
