@@ -21,34 +21,17 @@ API_CLIENTS = {
     "facebook": MetaAdsApi,
     "youtube": GoogleAdsApi,
 }
-
-# How many days back a platform still restates its numbers: the daily run re-pulls them.
-LOOKBACK_DAYS = {
-    "linkedin": linkedin.LOOKBACK_DAYS,
-    "twitter": twitter.LOOKBACK_DAYS,
-    "facebook": facebook.LOOKBACK_DAYS,
-    "youtube": youtube.LOOKBACK_DAYS,
-}
-
 POSTS_CLIENTS = {
     "linkedin": LinkedInPostsApi,
     "twitter": XPostsApi,
     "facebook": MetaPostsApi,
     "youtube": YouTubePostsApi,
 }
+SETTINGS = {"linkedin": linkedin, "twitter": twitter, "facebook": facebook, "youtube": youtube}
 
+# How many days back a platform still restates its numbers: the daily run re-pulls them.
+LOOKBACK_DAYS = {channel: settings.LOOKBACK_DAYS for channel, settings in SETTINGS.items()}
 # How many days back a post's numbers still grow: the daily run re-pulls the posts published then.
-POSTS_LOOKBACK_DAYS = {
-    "linkedin": linkedin.POSTS_LOOKBACK_DAYS,
-    "twitter": twitter.POSTS_LOOKBACK_DAYS,
-    "facebook": facebook.POSTS_LOOKBACK_DAYS,
-    "youtube": youtube.POSTS_LOOKBACK_DAYS,
-}
-
+POSTS_LOOKBACK_DAYS = {channel: settings.POSTS_LOOKBACK_DAYS for channel, settings in SETTINGS.items()}
 # Whether the API names a post as the channel's export does (else a post in both cannot be counted once).
-POST_IDS_MATCH_EXPORT = {
-    "linkedin": linkedin.POST_IDS_MATCH_EXPORT,
-    "twitter": True,
-    "facebook": True,
-    "youtube": True,
-}
+POST_IDS_MATCH_EXPORT = {channel: settings.POST_IDS_MATCH_EXPORT for channel, settings in SETTINGS.items()}

@@ -116,16 +116,6 @@ def test_linkedin_statistics_are_asked_twenty_posts_at_a_time(fake_platforms):
     assert len(fakes.requests_for("linkedin", "organizationalEntityShareStatistics")) == 3  # 20 + 20 + 5
 
 
-def test_linkedin_daily_quota_stops_the_posts_pull_until_midnight(fake_platforms):
-    fakes = fake_platforms
-    linkedin_page(fakes)
-    fakes.linkedin.daily_quota(when=lambda request: "ShareStatistics" in request.path)
-    clock = FakeClock(datetime(2026, 9, 21, 15, 0, tzinfo=UTC).timestamp())
-    with pytest.raises(QuotaExhausted) as error:
-        posts_client(fakes, "linkedin", clock).posts(day(1), day(10))
-    assert error.value.retry_at == datetime(2026, 9, 22, tzinfo=UTC) and clock.sleeps == []
-
-
 # --- X ----------------------------------------------------------------------------------------------------------------
 
 def x_account(fakes) -> None:
@@ -260,16 +250,6 @@ def test_youtube_lists_the_uploads_and_reads_video_statistics(fake_platforms):
     assert all("developer-token" not in r.headers for r in data_api)  # Google Ads' token stays with Google Ads
 
 
-def test_youtube_daily_quota_stops_until_midnight_pacific(fake_platforms):
-    fakes = fake_platforms
-    youtube_channel(fakes)
-    fakes.youtube.quota_exceeded(when=lambda request: "/videos" in request.path)
-    clock = FakeClock(datetime(2026, 9, 21, 15, 0, tzinfo=UTC).timestamp())
-    with pytest.raises(QuotaExhausted) as error:
-        posts_client(fakes, "youtube", clock).posts(day(1), day(10))
-    assert error.value.retry_at == datetime(2026, 9, 22, 7, 0, tzinfo=UTC) and clock.sleeps == []
-
-
 def test_youtube_short_rate_limit_is_retried_with_backoff(fake_platforms):
     fakes = fake_platforms
     youtube_channel(fakes)
@@ -286,13 +266,32 @@ def test_youtube_posts_need_no_google_ads_developer_token():
         credentials_for("youtube", environ)
 
 
-# --- Refused credentials never retried, never repeated ----------------------------------------------------------------
+# --- Quotas and refused credentials: stop at once, never retried ---------------------------------------------------------
+
+PAGE_DATA = {"linkedin": linkedin_page, "twitter": x_account, "facebook": facebook_page, "youtube": youtube_channel}
+
+
+@pytest.mark.parametrize(("channel", "reset"), [
+    ("linkedin", datetime(2026, 9, 22, tzinfo=UTC)),  # LinkedIn's day limit: midnight UTC
+    ("youtube", datetime(2026, 9, 22, 7, 0, tzinfo=UTC)),  # the Data API's daily quota: midnight Pacific
+])
+def test_a_daily_quota_stops_the_posts_pull_until_it_resets(fake_platforms, channel, reset):
+    fakes = fake_platforms
+    PAGE_DATA[channel](fakes)
+    if channel == "linkedin":
+        fakes.linkedin.daily_quota(when=lambda request: "ShareStatistics" in request.path)
+    else:
+        fakes.youtube.quota_exceeded(when=lambda request: "/videos" in request.path)
+    clock = FakeClock(datetime(2026, 9, 21, 15, 0, tzinfo=UTC).timestamp())
+    with pytest.raises(QuotaExhausted) as error:
+        posts_client(fakes, channel, clock).posts(day(1), day(10))
+    assert error.value.retry_at == reset and clock.sleeps == []
+
 
 @pytest.mark.parametrize("channel", sorted(PAGES))
 def test_refused_credentials_stop_at_once_and_name_the_variables_not_the_secrets(fake_platforms, channel):
     fakes = fake_platforms
-    {"linkedin": linkedin_page, "twitter": x_account, "facebook": facebook_page, "youtube": youtube_channel}[channel](
-        fakes)
+    PAGE_DATA[channel](fakes)
     {"linkedin": lambda: fakes.linkedin.revoked_token(), "twitter": lambda: fakes.twitter.unauthorized(),
      "facebook": lambda: fakes.facebook.expired_token(), "youtube": lambda: fakes.youtube.unauthenticated(when=lambda request: "/youtube/" in request.path)}[channel]()
     clock = FakeClock()
@@ -506,6 +505,14 @@ def run_posts(fakes, config_path: Path, instance=None) -> PipelineRun:
             instance.dispose()
 
 
+def drop_export(folder: Path, channel: str, name: str, text: str) -> Path:
+    """A page export where a marketer drops it: <exports>/<channel>_posts/<account>/<name>."""
+    path = folder / "exports" / f"{channel}_posts" / PAGES[channel][0] / name
+    path.parent.mkdir(parents=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 def materialized(run: PipelineRun, key: str) -> dict:
     [event] = [e for e in run.result.all_events if e.event_type == dg.DagsterEventType.ASSET_MATERIALIZATION
                and e.asset_key == dg.AssetKey(key.split("/"))]
@@ -516,10 +523,8 @@ def test_api_posts_land_in_contact_frequency_and_engagement_trend(fake_platforms
     fakes = fake_platforms
     pages_of_september(fakes)
     config_path = run_config(tmp_path, fakes.base_url)
-    export = tmp_path / "exports" / "facebook_posts" / PAGES["facebook"][0] / "posts.csv"
-    export.parent.mkdir(parents=True)
-    export.write_text(FACEBOOK_EXPORT, encoding="utf-8")
-    touch(export, datetime(2026, 9, 15, 8, 0))  # downloaded before the API pull (the clock says the 21st)
+    # downloaded before the API pull (the clock says the 21st)
+    touch(drop_export(tmp_path, "facebook", "posts.csv", FACEBOOK_EXPORT), datetime(2026, 9, 15, 8, 0))
     with dg.instance_for_test() as instance:
         run = run_posts(fakes, config_path, instance)
         logs = repr(list(instance.all_logs(run.result.run_id)))
@@ -564,9 +569,7 @@ def test_a_stopped_pull_and_a_linkedin_page_in_both_sources_fail_their_checks(fa
     fakes = fake_platforms
     pages_of_september(fakes)
     config_path = run_config(tmp_path, fakes.base_url)
-    export = tmp_path / "exports" / "linkedin_posts" / PAGES["linkedin"][0] / "content.csv"
-    export.parent.mkdir(parents=True)
-    export.write_text(LINKEDIN_EXPORT, encoding="utf-8")
+    drop_export(tmp_path, "linkedin", "content.csv", LINKEDIN_EXPORT)
     fakes.facebook.expired_token(times=5)
     run = run_posts(fakes, config_path)
     facebook, linkedin = sorted(run.problems)

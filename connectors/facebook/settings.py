@@ -137,4 +137,6 @@ POST_FIELDS = (
     "comments.summary(total_count).limit(0)",
     f"insights.metric({POST_IMPRESSIONS_METRIC},{POST_CLICKS_METRIC},{POST_VIDEO_VIEWS_METRIC})",
 )
+# The export's `Post ID` is the API's `<page id>_<post id>`: a post in both counts once.
+POST_IDS_MATCH_EXPORT = True
 POSTS_LOOKBACK_DAYS = 28  # page posts keep gathering reach and reactions for weeks (and Meta restates for 28 days)

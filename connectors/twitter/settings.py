@@ -101,4 +101,6 @@ POSTS_API_VERSION = "2"
 POSTS_PAGE_SIZE = 100  # max_results: 5..100
 POST_FIELDS = ("created_at", "text", "public_metrics", "organic_metrics")
 POSTS_EXCLUDE = "retweets"  # a repost of someone else's post is not the account's content
+# The export's `Tweet id` (or the permalink's last part) is the API's post id: a post in both counts once.
+POST_IDS_MATCH_EXPORT = True
 POSTS_LOOKBACK_DAYS = 14  # a post's engagement is almost all in its first two weeks

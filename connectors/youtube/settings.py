@@ -97,4 +97,6 @@ VIDEOS_PER_REQUEST = 50
 QUOTA_REASONS = frozenset({"quotaExceeded", "dailyLimitExceeded"})
 RATE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
 QUOTA_RESET_TIMEZONE = "America/Los_Angeles"
+# Studio's `Content` is the video id the API gives: a video in both counts once.
+POST_IDS_MATCH_EXPORT = True
 POSTS_LOOKBACK_DAYS = 90  # a video keeps gathering views for months

@@ -358,21 +358,27 @@ class FacebookFake(WeeklyReachFacts, PlatformFake):
         if level == "account":
             return self._account_insights(request, account_id, since, until, fields)
         rows = self.delivered_days(account_id, since, until)
+        return self._page(request, raw, params, rows, offset, limit, lambda row: _row(account_id, row, fields))
+
+    def _page(self, request: RecordedRequest, raw: Request, params: dict[str, str], items: list, offset: int,
+              limit: int, render) -> Response:
+        """One page of a Graph API list: min(limit, page_size) items from `offset`, their cursors, and `paging.next`
+        (an absolute URL, with the access token when the request carried it in the query) while more follow."""
         size = min(limit, self.page_size)
-        page = rows[offset : offset + size]
-        body: dict[str, Any] = {"data": [_row(account_id, row, fields) for row in page]}
+        page = items[offset : offset + size]
+        body: dict[str, Any] = {"data": [render(item) for item in page]}
         if page:
             paging: dict[str, Any] = {"cursors": {"before": _cursor(offset), "after": _cursor(offset + len(page) - 1)}}
-            if offset + len(page) < len(rows):
-                items = [
+            if offset + len(page) < len(items):
+                query = [
                     (key, value)
                     for key, value in parse_qsl(request.query_string, keep_blank_values=True)
                     if key not in ("after", "access_token")
                 ]
                 if "access_token" in params:
-                    items.append(("access_token", params["access_token"]))
-                items.append(("after", paging["cursors"]["after"]))
-                paging["next"] = f"{raw.host_url.rstrip('/')}{request.path}?{urlencode(items)}"
+                    query.append(("access_token", params["access_token"]))
+                query.append(("after", paging["cursors"]["after"]))
+                paging["next"] = f"{raw.host_url.rstrip('/')}{request.path}?{urlencode(query)}"
             body["paging"] = paging
         return self.respond(request, 200, body)
 
@@ -403,20 +409,7 @@ class FacebookFake(WeeklyReachFacts, PlatformFake):
         posts = [post for post in self.page_posts(page_id)
                  if (since is None or post.published_at.timestamp() >= since)
                  and (until is None or post.published_at.timestamp() <= until)]
-        size = min(limit, self.page_size)
-        page = posts[offset : offset + size]
-        body: dict[str, Any] = {"data": [_post(post, fields, metrics) for post in page]}
-        if page:
-            paging: dict[str, Any] = {"cursors": {"before": _cursor(offset), "after": _cursor(offset + len(page) - 1)}}
-            if offset + len(page) < len(posts):
-                items = [(key, value) for key, value in parse_qsl(request.query_string, keep_blank_values=True)
-                         if key not in ("after", "access_token")]
-                if "access_token" in params:
-                    items.append(("access_token", params["access_token"]))
-                items.append(("after", paging["cursors"]["after"]))
-                paging["next"] = f"{raw.host_url.rstrip('/')}{request.path}?{urlencode(items)}"
-            body["paging"] = paging
-        return self.respond(request, 200, body)
+        return self._page(request, raw, params, posts, offset, limit, lambda post: _post(post, fields, metrics))
 
     def _account_insights(
         self, request: RecordedRequest, account_id: str, since: date, until: date, fields: list[str]
