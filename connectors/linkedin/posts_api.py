@@ -92,7 +92,9 @@ class LinkedInPostsApi:
         return found
 
     def _row(self, urn: str, published: datetime, text: str | None, stats: dict | None) -> OrganicPost:
-        if stats is None:  # no statistics yet (a post of the last minutes): no impressions, counts unknown
+        # No statistics: a post of the last minutes, or older than the 12 months LinkedIn keeps. It was published
+        # all the same (a touch); its impressions are none known, its other counts unknown.
+        if stats is None:
             return OrganicPost(urn, local_time(published, self.zone), text, 0)
         return OrganicPost(
             post_id=urn,
