@@ -374,7 +374,9 @@ def test_one_raw_posts_asset_per_channel():
     assert sorted(keys) == ["raw/facebook_posts", "raw/linkedin_posts", "raw/twitter_posts", "raw/youtube_posts"]
     for key, asset in keys.items():
         assert asset.group_names_by_key[asset.key] == "raw"
-        assert set(asset.specs_by_key[asset.key].kinds) == {"duckdb", "csv"}
+        assert set(asset.specs_by_key[asset.key].kinds) == {"duckdb", "csv", "api"}  # pages' exports, and APIs
         assert [dep.asset_key.to_user_string() for dep in asset.specs_by_key[asset.key].deps] == ["raw/accounts"]
-        assert [spec.name for spec in asset.check_specs] == ["export_files_accepted"]
+        # LinkedIn names a post otherwise in its export and its API: a check that a page has only one source.
+        assert [spec.name for spec in asset.check_specs] == ["export_files_accepted", "api_pulls_complete"] + (
+            ["posts_counted_once"] if key == "raw/linkedin_posts" else [])
         assert "organic posts of the brand's own pages" in asset.descriptions_by_key[asset.key]
