@@ -10,7 +10,7 @@ from pipelines.assets.published import build_published_assets
 from pipelines.assets.raw import build_raw_assets
 from pipelines.assets.staging import build_staging_assets
 from pipelines.config import RoiConfig, load_config
-from pipelines.partitions import daily_partitions
+from pipelines.partitions import monthly_partitions
 from pipelines.resources import build_resources
 from pipelines.schedules import daily_schedule
 from pipelines.sensors import build_exports_sensor
@@ -20,7 +20,7 @@ JOB_NAME = "roi_pipeline"
 
 def build_defs(config: RoiConfig, resources: dict | None = None) -> dg.Definitions:
     """The definitions for a config; `resources` replaces some (tests give the API a fake clock)."""
-    partitions = daily_partitions(config)
+    partitions = monthly_partitions(config)
     assets = [
         *build_raw_assets(partitions),
         *build_organic_assets(partitions),

@@ -16,6 +16,9 @@ from warehouse.schema import ensure_schema
 
 # Steps that write the warehouse take a slot in this pool; dagster.yaml limits it to one at a time.
 DUCKDB_POOL = "duckdb"
+# DuckDB's own default is 80 % of the machine's memory, held as cache for the whole run; past this, large loads and
+# mart refreshes spill to `<working dir>/spill` instead.
+WAREHOUSE_MEMORY_LIMIT = "1GB"
 
 
 class RoiConfigResource(dg.ConfigurableResource):
@@ -59,7 +62,13 @@ def build_resources(config: RoiConfig) -> dict[str, dg.ConfigurableResource]:
     return {
         "roi": RoiConfigResource(path=str(config.path)),
         # The pipeline's own database; analysts get a published copy (assets/published.py).
-        "warehouse": WarehouseResource(database=str(config.working_database)),
+        "warehouse": WarehouseResource(
+            database=str(config.working_database),
+            connection_config={
+                "memory_limit": WAREHOUSE_MEMORY_LIMIT,
+                "temp_directory": str(config.working_database.parent / "spill"),
+            },
+        ),
         "platform_api": PlatformApiResource(
             timeout_seconds=config.api.timeout_seconds, max_wait_seconds=config.api.max_wait_seconds
         ),

@@ -9,11 +9,11 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 import dagster as dg
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from pipelines.assets.published import ANALYST_WAREHOUSE
 from pipelines.config import RoiConfig
 from pipelines.definitions import JOB_NAME, build_defs
+from pipelines.partitions import run_tags, tagged_days
 
 
 def materialize_days(
@@ -24,13 +24,13 @@ def materialize_days(
     log_level: str = "WARNING",
     resources: dict | None = None,
 ) -> dg.ExecuteInProcessResult:
-    """One run over the daily partitions start..end (inclusive), every asset and check."""
+    """One run over the days start..end (inclusive) and the months holding them, every asset and check."""
     job = build_defs(config, resources).resolve_job_def(JOB_NAME)
     return job.execute_in_process(
         instance=instance,
         raise_on_error=False,
         run_config={"loggers": {"console": {"config": {"log_level": log_level}}}},
-        tags={ASSET_PARTITION_RANGE_START_TAG: start.isoformat(), ASSET_PARTITION_RANGE_END_TAG: end.isoformat()},
+        tags=run_tags(start, end),
     )
 
 
@@ -91,7 +91,8 @@ def last_run_outcome(config: RoiConfig) -> LastRun:
             runs = instance.get_runs(filters=dg.RunsFilter(job_name=JOB_NAME), limit=1)
         if runs:
             run = runs[0]
-            days = f"{run.tags.get(ASSET_PARTITION_RANGE_START_TAG)}..{run.tags.get(ASSET_PARTITION_RANGE_END_TAG)}"
+            tagged = tagged_days(run.tags)
+            days = f"{tagged[0]}..{tagged[1]}" if tagged else "months up to yesterday"
             return LastRun(run.status == dg.DagsterRunStatus.SUCCESS, f"{days}: {run.status.value} ({run.run_id})")
     path = last_run_file(config)
     if not path.exists():

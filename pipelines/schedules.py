@@ -1,12 +1,12 @@
 """The daily schedule: every morning, one run over yesterday and the restatement window before it."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import dagster as dg
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from connectors.api_clients import LOOKBACK_DAYS
 from pipelines.config import RoiConfig
+from pipelines.partitions import run_tags
 
 SCHEDULE_NAME = "roi_daily"
 
@@ -22,11 +22,11 @@ def restatement_window(config: RoiConfig) -> int:
     return max(windows, default=0)
 
 
-def daily_days(config: RoiConfig, tick: datetime) -> tuple[str, str]:
+def daily_days(config: RoiConfig, tick: datetime) -> tuple[date, date]:
     """First and last day of the run a tick starts: yesterday (in the schedule's timezone) and the window."""
     yesterday = tick.date() - timedelta(days=1)
     first = max(config.history_start, yesterday - timedelta(days=restatement_window(config)))
-    return first.isoformat(), yesterday.isoformat()
+    return first, yesterday
 
 
 def daily_schedule(job, config: RoiConfig) -> dg.ScheduleDefinition:
@@ -43,7 +43,7 @@ def daily_schedule(job, config: RoiConfig) -> dg.ScheduleDefinition:
         first, last = daily_days(config, context.scheduled_execution_time)
         return dg.RunRequest(
             run_key=f"daily-{last}",
-            tags={ASSET_PARTITION_RANGE_START_TAG: first, ASSET_PARTITION_RANGE_END_TAG: last},
+            tags=run_tags(first, last),
         )
 
     return roi_daily

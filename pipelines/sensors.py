@@ -4,12 +4,12 @@ import json
 from datetime import date, datetime, timedelta, timezone
 
 import dagster as dg
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from connectors.channels import EXPORT_FORMATS, ORGANIC_FORMATS, ORGANIC_KINDS
 from connectors.crm.export import CRM_EXPORT
 from connectors.export_layout import ExportError
 from pipelines.config import RoiConfig
+from pipelines.partitions import run_tags
 from warehouse.exports import ExportFile, days_covered, find_export_files
 
 SENSOR_NAME = "new_exports"
@@ -50,7 +50,7 @@ def build_exports_sensor(config: RoiConfig, job) -> dg.SensorDefinition:
         - A file counts as still being written while it was modified less than SETTLE_SECONDS (60 s) before the
           tick: it is skipped and its cursor entry left as it was, so a later tick picks it up once it has settled.
         - A settled file that is new, or whose size or modification time changed, starts one run over the days
-          between its first and last data row, clipped to the partitions (history_start .. yesterday, UTC). Days
+          between its first and last data row, clipped to history_start .. yesterday (UTC). Days
           after yesterday are left to the daily schedule. The run key is the file, its modification time and size,
           so Dagster never runs the same version of a file twice.
         - A file that cannot be read or holds no data rows starts nothing; a warning names it, and it is not read
@@ -80,7 +80,7 @@ def build_exports_sensor(config: RoiConfig, job) -> dg.SensorDefinition:
             if first > last:
                 context.log.info(
                     f"no run for {export.relative}: its days {days[0]}..{days[1]} are all outside "
-                    f"the partitions {config.history_start}..{yesterday}"
+                    f"{config.history_start}..{yesterday}"
                 )
                 continue
             requests.append(_run_request(export, version, first, last))
@@ -106,9 +106,5 @@ def _run_request(export: ExportFile, version: list, first: date, last: date) -> 
     modified_at, size = version
     return dg.RunRequest(
         run_key=f"{export.relative}@{modified_at}:{size}",
-        tags={
-            ASSET_PARTITION_RANGE_START_TAG: first.isoformat(),
-            ASSET_PARTITION_RANGE_END_TAG: last.isoformat(),
-            TRIGGER_FILE_TAG: export.relative,
-        },
+        tags={**run_tags(first, last), TRIGGER_FILE_TAG: export.relative},
     )

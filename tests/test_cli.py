@@ -40,8 +40,9 @@ def test_run_then_report_and_the_run_is_in_dagster_home(sample, tmp_path):
     with dg.DagsterInstance.from_config(str(home)) as instance:
         runs = instance.get_runs()
         assert len(runs) == 1 and runs[0].is_success
+        assert (runs[0].tags["roi/first_day"], runs[0].tags["roi/last_day"]) == ("2026-09-01", "2026-09-30")
         assert runs[0].tags["dagster/asset_partition_range_start"] == "2026-09-01"
-        assert runs[0].tags["dagster/asset_partition_range_end"] == "2026-09-30"
+        assert runs[0].tags["dagster/asset_partition_range_end"] == "2026-09-01"
 
 
 def test_a_rejected_file_makes_run_exit_non_zero_naming_it(sample):

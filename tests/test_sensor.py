@@ -8,11 +8,11 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
-from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
 
 from pipelines import sensors
 from pipelines.config import load_config
 from pipelines.definitions import JOB_NAME, build_defs
+from pipelines.partitions import FIRST_DAY_TAG, LAST_DAY_TAG
 from tests.conftest import touch
 
 NOW = datetime(2026, 10, 5, 12, 0)  # UTC; the last complete day is 4 October
@@ -43,7 +43,8 @@ class DropFolder:
         runs = {}
         for request in data.run_requests:
             tags = request.tags
-            days = (tags[ASSET_PARTITION_RANGE_START_TAG], tags[ASSET_PARTITION_RANGE_END_TAG])
+            days = (tags[FIRST_DAY_TAG], tags[LAST_DAY_TAG])
+            assert request.partition_key_range.start == days[0][:8] + "01"  # the month holding the days
             runs[tags["roi/trigger_file"]] = days
             assert request.run_key.startswith(tags["roi/trigger_file"] + "@") and request.job_name in (None, JOB_NAME)
         return runs
@@ -141,7 +142,7 @@ def test_an_unreadable_or_empty_file_is_reported_once_and_not_retried(settled, c
     assert "WARNING" not in capfd.readouterr().err
 
 
-def test_days_outside_the_partitions_are_clipped(settled):
+def test_days_outside_the_history_are_clipped(settled):
     settled.drop("crm/straddles.csv", deals("2025-12-30", "2026-01-02", "2026-10-04", "2026-10-06"), NOW)
     settled.drop("crm/future.csv", deals("2026-10-05", "2026-10-09"), NOW)
     settled.drop("crm/too_old.csv", deals("2025-06-01", "2025-12-31"), NOW)

@@ -21,6 +21,9 @@ from warehouse.database import transaction
 from warehouse.refresh import record_changed_days
 from warehouse.schema import POST_TABLES
 
+# Files of one shape are read together up to this many bytes: a few statements for thousands of files, and
+# bounded memory for the cells held while they are checked.
+BATCH_BYTES = 64 * 1024 * 1024
 # Cells that mean "no value" in one platform's export or another.
 EMPTY_MARKERS = ["", "-", "--", "\u2014", "\u2013", "N/A"]
 
@@ -136,7 +139,8 @@ def sync_exports(
     """Bring `table` in line with the files: load new and changed ones, drop the rows of deleted ones.
 
     `account_currencies` maps the configured accounts to their currency (None for exports without accounts, the CRM);
-    a file of an account that is not configured is rejected.
+    a file of an account that is not configured is rejected. Files of one layout are read, checked and loaded
+    together (one read_csv and one transaction per batch): a bad file is still rejected alone.
     """
     report = SyncReport()
     known = _registry(con, kind)
@@ -144,26 +148,23 @@ def sync_exports(
     for relative, reason in misplaced.items():
         _record_rejection(con, kind, relative, None, None, None, reason)
         report.rejected[relative] = f"{relative}: {reason}"
+    pending: list[PendingFile] = []
     for export in files:
-        previous = known.get(export.relative)
-        if previous == (export.modified_at, export.size_bytes, "loaded"):
+        if known.get(export.relative) == (export.modified_at, export.size_bytes, "loaded"):
             report.unchanged.append(export.relative)
             continue
         try:
-            account_currency = None
-            if account_currencies is not None:
-                if export.account_id not in account_currencies:
-                    raise ExportError(export.relative, f"account {export.account_id} is not in the config")
-                account_currency = account_currencies[export.account_id]
-            layout = detect_layout(export.path, export_format)
-            rows = load_export_file(con, export, layout, table, account_currency, currencies)
+            pending.append(_pending_file(export, export_format, account_currencies, currencies, table))
         except ExportError as error:
-            message = str(error).replace(str(export.path), export.relative)
-            _record_rejection(con, kind, export.relative, export.account_id, export.modified_at, export.size_bytes, message)
-            report.rejected[export.relative] = message
-            continue
-        report.loaded.append(export.relative)
-        report.rows_loaded += rows
+            _reject(con, export, error, report)
+    for batch in _batches(pending):
+        rows, rejected = load_batch(con, batch, table, currencies)
+        for item in batch:
+            if item.export.relative in rejected:
+                _reject(con, item.export, rejected[item.export.relative], report)
+            else:
+                report.loaded.append(item.export.relative)
+                report.rows_loaded += rows[item.export.relative]
     present = {export.relative for export in files} | set(misplaced)
     for relative in sorted(set(known) - present):
         _forget_file(con, table, relative, has_days=account_currencies is not None)
@@ -171,40 +172,116 @@ def sync_exports(
     return report
 
 
+def _reject(con: duckdb.DuckDBPyConnection, export: ExportFile, error: ExportError, report: SyncReport) -> None:
+    message = str(error).replace(str(export.path), export.relative)
+    _record_rejection(con, export.kind, export.relative, export.account_id, export.modified_at, export.size_bytes,
+                      message)  # fmt: skip
+    report.rejected[export.relative] = message
+
+
 def known_currencies(con: duckdb.DuckDBPyConnection) -> list[str]:
     return [row[0] for row in con.execute("SELECT DISTINCT currency FROM raw.fx_rates ORDER BY 1").fetchall()]
 
 
-def load_export_file(
-    con: duckdb.DuckDBPyConnection,
+@dataclass(frozen=True)
+class PendingFile:
+    """A file to load: where it is, how it is laid out, and the currency of amounts that name none."""
+
+    export: ExportFile
+    layout: ExportLayout
+    fallback_currency: str | None
+
+    @property
+    def shape(self) -> tuple:
+        """Files of the same shape are read by one statement: same reader options, same columns in the same place."""
+        layout = self.layout
+        return (layout.format.name, layout.language.code, layout.encoding, layout.delimiter, layout.header_line,
+                layout.column_count, tuple((name, column.index) for name, column in layout.columns.items()))  # fmt: skip
+
+
+def _pending_file(
     export: ExportFile,
-    layout: ExportLayout,
-    table: str,
-    account_currency: str | None,
+    export_format: ExportFormat,
+    account_currencies: dict[str, str] | None,
     currencies: Sequence[str],
-) -> int:
-    """Read, check and load one file; raises ExportError (naming line and column) and changes nothing if bad."""
-    row_fields, zero_when_empty = _row_fields(export, table)
-    _read_cells(con, layout)
-    _type_cells(con, layout)
-    _check_cells(con, layout, currencies, account_currency, needs_currency="currency" in row_fields.values())
-    columns, values, params = _target_projection(layout, row_fields, export, account_currency, zero_when_empty)
+    table: str,
+) -> PendingFile:
+    """The file's layout and currency, checked before any of its cells are read."""
+    account_currency = None
+    if account_currencies is not None:
+        if export.account_id not in account_currencies:
+            raise ExportError(export.relative, f"account {export.account_id} is not in the config")
+        account_currency = account_currencies[export.account_id]
+    layout = detect_layout(export.path, export_format)
+    row_fields, _ = _row_fields(export.account_id, table)
+    needs_currency = "currency" in row_fields.values()
+    fallback = (layout.currency_in_header or account_currency) if needs_currency else None
+    if needs_currency and layout.currency_in_header and layout.currency_in_header not in currencies:
+        raise ExportError(layout.path, f"unknown currency '{layout.currency_in_header}' in the header",
+                          layout.header_line, layout.column_label("spend"))  # fmt: skip
+    if fallback and fallback not in currencies:
+        raise ExportError(layout.path, f"unknown currency '{fallback}' (the account's currency in the config)")
+    if needs_currency and "currency" not in layout.columns and not fallback:
+        raise ExportError(layout.path, "the file has no currency column", layout.header_line)
+    return PendingFile(export, layout, fallback)
+
+
+def _batches(pending: Sequence[PendingFile]) -> list[list[PendingFile]]:
+    """Files grouped by shape, each group cut at BATCH_BYTES so that memory stays bounded."""
+    groups: dict[tuple, list[list[PendingFile]]] = {}
+    for item in pending:
+        chunks = groups.setdefault(item.shape, [[]])
+        if chunks[-1] and sum(i.export.size_bytes for i in chunks[-1]) + item.export.size_bytes > BATCH_BYTES:
+            chunks.append([])
+        chunks[-1].append(item)
+    return [chunk for chunks in groups.values() for chunk in chunks]
+
+
+def load_batch(
+    con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile], table: str, currencies: Sequence[str]
+) -> tuple[dict[str, int], dict[str, ExportError]]:
+    """Read, check and load files of one shape; returns the rows loaded per file and the files rejected.
+
+    The good files of the batch replace their previous rows in one transaction; a rejected file changes nothing.
+    """
+    try:
+        _read_cells(con, batch)
+    except ExportError as error:
+        if len(batch) == 1:
+            return {}, {batch[0].export.relative: error}
+        rows: dict[str, int] = {}
+        rejected: dict[str, ExportError] = {}
+        for item in batch:  # which file DuckDB's reader refused: each one on its own
+            one_rows, one_rejected = load_batch(con, [item], table, currencies)
+            rows.update(one_rows)
+            rejected.update(one_rejected)
+        return rows, rejected
+    _type_cells(con, batch)
+    row_fields, zero_when_empty = _row_fields(batch[0].export.account_id, table)
+    rejected = _check_cells(con, batch, currencies)
+    if len(rejected) == len(batch):
+        return {}, rejected
+    con.execute("UPDATE export_batch SET loading = NOT list_contains(?, source)", [sorted(rejected)])
+    has_days = batch[0].export.account_id is not None  # CRM deals change days through staging, not here
+    columns, values = _target_projection(batch[0].layout, row_fields, zero_when_empty, has_account=has_days)
     day = _day_field(row_fields.values())
+    loading = "SELECT source FROM export_batch WHERE loading"
     with transaction(con):
-        if export.account_id is not None:
-            record_changed_days(con, f"SELECT date FROM {table} WHERE source = ?", [export.relative])
-        con.execute(f"DELETE FROM {table} WHERE source = ?", [export.relative])
+        if has_days:
+            record_changed_days(con, f"SELECT date FROM {table} WHERE source IN ({loading})")
+        con.execute(f"DELETE FROM {table} WHERE source IN ({loading})")
         con.execute(
-            f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(values)} FROM export_rows WHERE is_data",
-            params,
+            f"""INSERT INTO {table} ({', '.join(columns)})
+                SELECT {', '.join(values)} FROM export_rows JOIN export_batch b USING (file_index)
+                WHERE is_data AND b.loading"""
         )
-        if export.account_id is not None:
-            record_changed_days(con, f"SELECT date FROM {table} WHERE source = ?", [export.relative])
-        rows, first_day, last_day = con.execute(
-            f"SELECT count(*), min({day})::DATE, max({day})::DATE FROM export_rows WHERE is_data"
-        ).fetchone()
-        _record_file(con, export, "loaded", rows, first_day, last_day, None)
-    return rows
+        if has_days:
+            record_changed_days(
+                con, f"SELECT {day}::DATE AS date FROM export_rows JOIN export_batch USING (file_index) "
+                "WHERE is_data AND loading"
+            )
+        counts = _record_files(con, day)
+    return counts, rejected
 
 
 def _day_field(fields) -> str:
@@ -212,14 +289,27 @@ def _day_field(fields) -> str:
     return next(name for name in fields if FIELD_KINDS[name] in ("date", "timestamp"))
 
 
-def _row_fields(export: ExportFile, table: str) -> tuple[dict[str, str], set[str]]:
+def _row_fields(account_id: str | None, table: str) -> tuple[dict[str, str], set[str]]:
     """Which raw-table column each export field fills, and the measures an empty cell means zero for."""
     if table in POST_TABLES.values():
         return POST_ROW_FIELDS, POST_ZERO_WHEN_EMPTY
-    return (AD_ROW_FIELDS if export.account_id is not None else CRM_ROW_FIELDS), ZERO_WHEN_EMPTY
+    return (AD_ROW_FIELDS if account_id is not None else CRM_ROW_FIELDS), ZERO_WHEN_EMPTY
 
 
-def _read_cells(con: duckdb.DuckDBPyConnection, layout: ExportLayout) -> None:
+def _read_cells(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile]) -> None:
+    """export_cells: every cell of the batch's files as text, in file order, with its file's path; export_batch:
+    the files."""
+    layout = batch[0].layout
+    con.execute(
+        """CREATE OR REPLACE TEMP TABLE export_batch (
+               file_index INTEGER, path VARCHAR, source VARCHAR, source_updated_at TIMESTAMP, account_id VARCHAR,
+               kind VARCHAR, size_bytes BIGINT, fallback_currency VARCHAR, loading BOOLEAN DEFAULT true)"""
+    )
+    con.executemany(
+        "INSERT INTO export_batch VALUES (?, ?, ?, ?, ?, ?, ?, ?, true)",
+        [[index, str(item.layout.path), item.export.relative, item.export.modified_at, item.export.account_id,
+          item.export.kind, item.export.size_bytes, item.fallback_currency] for index, item in enumerate(batch)],
+    )  # fmt: skip
     names = {f"c{index}": "VARCHAR" for index in range(layout.column_count)}
 
     def read(parallel: bool) -> None:
@@ -227,9 +317,10 @@ def _read_cells(con: duckdb.DuckDBPyConnection, layout: ExportLayout) -> None:
             """CREATE OR REPLACE TEMP TABLE export_cells AS
                SELECT * FROM read_csv(?, encoding = ?, delim = ?, quote = '"', escape = '"', header = false,
                                       skip = ?, auto_detect = false, columns = ?, null_padding = true,
-                                      parallel = ?)""",
-            [str(layout.path), layout.encoding, layout.delimiter, layout.header_line, names, parallel],
-        )
+                                      parallel = ?, filename = true)""",
+            [[str(item.layout.path) for item in batch], layout.encoding, layout.delimiter, layout.header_line,
+             names, parallel],
+        )  # fmt: skip
 
     try:
         try:
@@ -243,22 +334,19 @@ def _read_cells(con: duckdb.DuckDBPyConnection, layout: ExportLayout) -> None:
         raise _csv_error(layout, error) from error
 
 
-def _line_numbers(con: duckdb.DuckDBPyConnection, layout: ExportLayout) -> tuple[str, str]:
-    """SQL for each row's line in the file, and the join it needs.
-
-    Rows are numbered from the header down, unless the file has more lines than rows after its header (DuckDB's
-    reader drops blank lines; quoted values can span lines): only then is it read a second time to number them.
+def _fix_line_numbers(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile]) -> None:
+    """Rows are numbered from the header down, unless a file has more lines than rows after its header (DuckDB's
+    reader drops blank lines; quoted values can span lines): only such a file is read a second time to number them.
     """
-    rows = con.execute("SELECT count(*) FROM export_cells").fetchone()[0]
-    if layout.header_line + rows == count_lines(layout.path, layout.encoding):
-        return f"{layout.header_line + 1} + c.rowid", ""
-    # Blank lines, or quoted values spanning lines: each row is numbered by the line it starts on.
-    con.execute(
-        """CREATE OR REPLACE TEMP TABLE export_line_numbers AS
-           SELECT unnest(range(len($starts))) AS row_index, unnest($starts) AS line""",
-        {"starts": _record_start_lines(layout)},
-    )
-    return "n.line", "LEFT JOIN export_line_numbers n ON n.row_index = c.rowid"
+    header_line = batch[0].layout.header_line
+    counted = dict(con.execute("SELECT file_index, count(*) FROM export_rows GROUP BY 1").fetchall())
+    for index, item in enumerate(batch):
+        if header_line + counted.get(index, 0) == count_lines(item.layout.path, item.layout.encoding):
+            continue
+        con.execute(
+            "UPDATE export_rows SET line = $starts[line - $header_line] WHERE file_index = $file_index",
+            {"starts": _record_start_lines(item.layout), "header_line": header_line, "file_index": index},
+        )
 
 
 def _record_start_lines(layout: ExportLayout) -> list[int]:
@@ -321,30 +409,42 @@ def _parse_expression(layout: ExportLayout, name: str) -> str:
         return f"nullif(trim({cell}), '')"
     if kind == "currency":
         return f"nullif(upper(trim({cell})), '')"
-    number = f"TRY_CAST(export_number({cell}, $decimal_separator) AS DECIMAL(18,6))"
+    number = f"export_number({cell}, $decimal_separator)"
     if kind == "integer":
         return f"CASE WHEN {number} = trunc({number}) THEN CAST({number} AS BIGINT) END"
     return number
 
 
-def _type_cells(con: duckdb.DuckDBPyConnection, layout: ExportLayout) -> None:
-    """export_rows: each row's line, whether it is data, and every field typed next to its text."""
+def _type_cells(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile]) -> None:
+    """export_rows: each row's file and line, whether it is data, and every field typed next to its text."""
+    layout = batch[0].layout
+    # Most cells are plain numbers and cast directly; only the others (thousands separators, spaces, decimal
+    # commas) go through the cleaning regex. With a decimal comma, a cell holding a dot is never cast directly.
     con.execute(
         """CREATE OR REPLACE TEMP MACRO export_number(cell, decimal_separator) AS
-           CASE WHEN decimal_separator = ','
-                THEN replace(regexp_replace(trim(cell), '[\\s\\pZ''.]', '', 'g'), ',', '.')
-                ELSE regexp_replace(trim(cell), '[\\s\\pZ'',]', '', 'g') END"""
+           coalesce(
+               CASE WHEN decimal_separator = '.' THEN TRY_CAST(trim(cell) AS DECIMAL(18,6))
+                    WHEN strpos(cell, '.') = 0 THEN TRY_CAST(replace(trim(cell), ',', '.') AS DECIMAL(18,6)) END,
+               TRY_CAST(CASE WHEN decimal_separator = ','
+                             THEN replace(regexp_replace(trim(cell), '[\\s\\pZ''.]', '', 'g'), ',', '.')
+                             ELSE regexp_replace(trim(cell), '[\\s\\pZ'',]', '', 'g') END AS DECIMAL(18,6)))"""
     )
-    line, line_join = _line_numbers(con, layout)
     is_data, params = _data_row_condition(layout)
     typed = ", ".join(
         f"{_parse_expression(layout, name)} AS {name}, {_cell(layout, name)} AS {name}__text" for name in layout.columns
     )
-    params |= {"date_formats": list(layout.language.date_formats), "decimal_separator": layout.language.decimal_separator}
+    params |= {
+        "date_formats": list(layout.language.date_formats),
+        "decimal_separator": layout.language.decimal_separator,
+        "header_line": layout.header_line,
+    }
+    # A file's rows are consecutive in export_cells: its line numbers count from its first row.
     sql = f"""CREATE OR REPLACE TEMP TABLE export_rows AS
-              SELECT c.rowid AS row_index, {line} AS line, {is_data} AS is_data, {typed}
-              FROM export_cells c {line_join}"""
+              WITH firsts AS (SELECT filename, min(rowid) AS first_row FROM export_cells GROUP BY filename)
+              SELECT b.file_index, $header_line + 1 + c.rowid - f.first_row AS line, {is_data} AS is_data, {typed}
+              FROM export_cells c JOIN firsts f USING (filename) JOIN export_batch b ON b.path = c.filename"""
     con.execute(sql, _bind(sql, params))
+    _fix_line_numbers(con, batch)
 
 
 def _data_row_condition(layout: ExportLayout) -> tuple[str, dict[str, object]]:
@@ -373,18 +473,9 @@ def _bind(sql: str, params: dict[str, object]) -> dict[str, object]:
     return {key: value for key, value in params.items() if f"${key}" in sql}
 
 
-def _check_cells(
-    con: duckdb.DuckDBPyConnection,
-    layout: ExportLayout,
-    currencies: Sequence[str],
-    account_currency: str | None,
-    needs_currency: bool = True,
-) -> None:
-    """Find the first bad cell of the file, in line order, and reject the file naming it.
-
-    `needs_currency`: the rows carry money, so a currency must be known (organic posts carry none).
-    """
-    problems: list[tuple[str, str, str]] = []  # (SQL condition, field, message template)
+def _cell_problems(layout: ExportLayout) -> list[tuple[str, str, str]]:
+    """(SQL condition on a row, field, message template) for every way a cell of this layout can be wrong."""
+    problems: list[tuple[str, str, str]] = []
     for name in layout.columns:
         kind = FIELD_KINDS[name]
         text = f"trim(coalesce({name}__text, ''))"
@@ -420,51 +511,51 @@ def _check_cells(
     if layout.format.single_day and set(layout.format.single_day) <= set(layout.columns):
         first, last = layout.format.single_day
         problems.append((f"{first} <> {last}", last, "row covers several days; " + layout.format.single_day_hint))
-    header_currency = layout.currency_in_header if needs_currency else None
-    if header_currency and header_currency not in currencies:
-        raise ExportError(layout.path, f"unknown currency '{header_currency}' in the header", layout.header_line,
-                          layout.column_label("spend"))
-    fallback = (header_currency or account_currency) if needs_currency else None
-    if fallback and fallback not in currencies:
-        raise ExportError(layout.path, f"unknown currency '{fallback}' (the account's currency in the config)")
-    if needs_currency and "currency" not in layout.columns and not fallback:
-        raise ExportError(layout.path, "the file has no currency column", layout.header_line)
+    return problems
+
+
+def _check_cells(
+    con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile], currencies: Sequence[str]
+) -> dict[str, ExportError]:
+    """Each file's first bad cell, in line order: the files to reject, each error naming line and column."""
+    layout = batch[0].layout
+    problems = _cell_problems(layout)
     if not problems:
-        return
+        return {}
     firsts = ", ".join(f"min(line) FILTER (WHERE {condition})" for condition, _, _ in problems)
-    sql = f"SELECT {firsts} FROM export_rows WHERE is_data"
+    sql = f"SELECT file_index, {firsts} FROM export_rows WHERE is_data GROUP BY file_index"
     params = {"empty": EMPTY_MARKERS, "currencies": list(currencies)}
     params.update({f"allowed_{name}": list(values) for name, values in layout.format.allowed_values.items()})
-    found = con.execute(sql, _bind(sql, params)).fetchone()
-    hits = [(row, problem) for row, problem in zip(found, problems) if row is not None]
-    if not hits:
-        return
-    line, (_, name, template) = min(hits, key=lambda hit: hit[0])
-    value = con.execute(f"SELECT {name}__text FROM export_rows WHERE line = ?", [line]).fetchone()[0]
-    message = template.format(value=(value or "").strip(), what=layout.column_label(name))
-    raise ExportError(layout.path, message, line=line, column=layout.column_label(name))
+    rejected: dict[str, ExportError] = {}
+    for file_index, *found in con.execute(sql, _bind(sql, params)).fetchall():
+        hits = [(line, problem) for line, problem in zip(found, problems) if line is not None]
+        if not hits:
+            continue
+        line, (_, name, template) = min(hits, key=lambda hit: hit[0])
+        value = con.execute(
+            f"SELECT {name}__text FROM export_rows WHERE file_index = ? AND line = ?", [file_index, line]
+        ).fetchone()[0]
+        item = batch[file_index]
+        message = template.format(value=(value or "").strip())
+        rejected[item.export.relative] = ExportError(
+            item.layout.path, message, line=line, column=item.layout.column_label(name)
+        )
+    return rejected
 
 
 def _target_projection(
-    layout: ExportLayout,
-    row_fields: dict[str, str],
-    export: ExportFile,
-    account_currency: str | None,
-    zero_when_empty: set[str] = ZERO_WHEN_EMPTY,
-) -> tuple[list[str], list[str], list[object]]:
+    layout: ExportLayout, row_fields: dict[str, str], zero_when_empty: set[str], has_account: bool
+) -> tuple[list[str], list[str]]:
+    """The raw table's columns and what fills each, from export_rows joined to export_batch (alias b)."""
     columns = ["source", "source_updated_at", "line"]
-    values = ["?", "?", "line"]
-    params: list[object] = [export.relative, export.modified_at]
-    if export.account_id is not None:
+    values = ["b.source", "b.source_updated_at", "line"]
+    if has_account:
         columns.append("account_id")
-        values.append("?")
-        params.append(export.account_id)
+        values.append("b.account_id")
     for column, name in row_fields.items():
         columns.append(column)
         if name == "currency":
-            fallback = layout.currency_in_header or account_currency
-            values.append("coalesce(currency, ?)" if "currency" in layout.columns else "?")
-            params.append(fallback)
+            values.append("coalesce(currency, b.fallback_currency)" if "currency" in layout.columns else "b.fallback_currency")
         elif name not in layout.columns:
             values.append("0" if name in zero_when_empty else "NULL")
         elif name in zero_when_empty:
@@ -473,7 +564,22 @@ def _target_projection(
             values.append(f"CAST({name} AS DATE)")
         else:
             values.append(name)
-    return columns, values, params
+    return columns, values
+
+
+def _record_files(con: duckdb.DuckDBPyConnection, day: str) -> dict[str, int]:
+    """The registry rows of the batch's loaded files (rows and days each holds); returns the rows per file."""
+    con.execute("DELETE FROM raw.export_files WHERE path IN (SELECT source FROM export_batch WHERE loading)")
+    con.execute(
+        f"""INSERT INTO raw.export_files
+            SELECT b.source, b.kind, b.account_id, b.source_updated_at, b.size_bytes, 'loaded',
+                   count(r.file_index), min(r.{day})::DATE, max(r.{day})::DATE, NULL, now()::TIMESTAMP
+            FROM export_batch b LEFT JOIN export_rows r ON r.file_index = b.file_index AND r.is_data
+            WHERE b.loading GROUP BY ALL"""
+    )
+    return dict(con.execute(
+        "SELECT path, rows FROM raw.export_files WHERE path IN (SELECT source FROM export_batch WHERE loading)"
+    ).fetchall())
 
 
 def _registry(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, tuple[datetime, int, str]]:
@@ -481,15 +587,6 @@ def _registry(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, tuple[date
         "SELECT path, modified_at, size_bytes, status FROM raw.export_files WHERE kind = ?", [kind]
     ).fetchall()
     return {path: (modified_at, size, status) for path, modified_at, size, status in rows}
-
-
-def _record_file(con, export: ExportFile, status: str, rows, first_day, last_day, error) -> None:
-    con.execute("DELETE FROM raw.export_files WHERE path = ?", [export.relative])
-    con.execute(
-        "INSERT INTO raw.export_files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP)",
-        [export.relative, export.kind, export.account_id, export.modified_at, export.size_bytes, status, rows,
-         first_day, last_day, error],
-    )
 
 
 def _record_rejection(con, kind, relative, account_id, modified_at, size_bytes, error) -> None:
@@ -533,9 +630,10 @@ def days_covered(path: Path, export_format: ExportFormat) -> tuple[date, date] |
     """
     layout = detect_layout(path, export_format)
     day = _day_field(layout.columns)
+    export = ExportFile(path, path.name, "", None, datetime.now(), path.stat().st_size)
     with duckdb.connect() as con:
-        _read_cells(con, layout)
-        _type_cells(con, layout)
+        _read_cells(con, [PendingFile(export, layout, None)])
+        _type_cells(con, [PendingFile(export, layout, None)])
         first, last = con.execute(
             f"SELECT min({day})::DATE, max({day})::DATE FROM export_rows WHERE is_data"
         ).fetchone()
