@@ -38,6 +38,26 @@ def test_convert_money_is_exact_to_the_cent_with_half_away_from_zero_rounding(co
         assert result == exact.quantize(CENT, rounding=ROUND_HALF_UP), (amount, rate_from, rate_to)
 
 
+def test_half_cents_round_away_from_zero_and_huge_amounts_stay_exact(con):
+    # Ties sit exactly on a half cent, where an estimate in floating point could fall on either side; amounts past
+    # 10^11 units take the exact integer path.
+    rng = random.Random(11)
+    cases = []
+    for _ in range(300):
+        rate = Decimal(rng.randint(1, 4 * 10**6)) / 10**6
+        cents = Decimal(rng.randint(-10**9, 10**9)) / 100
+        cases.append((cents + Decimal("0.005"), rate, rate))
+        cases.append(((cents + Decimal("0.005")) * 2, Decimal(2), Decimal(1)))
+        cases.append((Decimal(rng.randint(10**11, 9 * 10**11)) / 10**rng.choice([0, 6]), Decimal("1.1"), Decimal("0.9")))
+    con.execute("CREATE TABLE cases (amount DECIMAL(18,6), rate_from DECIMAL(18,6), rate_to DECIMAL(18,6))")
+    con.executemany("INSERT INTO cases VALUES (?, ?, ?)", cases)
+    converted = con.execute(
+        "SELECT amount, rate_from, rate_to, marts.convert_money(amount, 'USD', 'EUR', rate_from, rate_to) FROM cases"
+    ).fetchall()
+    for amount, rate_from, rate_to, result in converted:
+        assert result == (amount * rate_to / rate_from).quantize(CENT, rounding=ROUND_HALF_UP), (amount, rate_from)
+
+
 def test_convert_money_types_stay_decimal(con):
     assert con.execute("SELECT typeof(marts.convert_money(1.5, 'USD', 'EUR', 1.165, 1))").fetchone()[0] == "DECIMAL(18,2)"
 

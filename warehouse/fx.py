@@ -1,7 +1,7 @@
 """Load the ECB's reference-rate history into raw.fx_rates (one row per day and currency, and EUR = 1 since 1999).
 
 Conversions themselves use the one FX rule, the `marts.convert_money` macro in schema.py, with the rate of the
-day or, on weekends and TARGET holidays, the latest earlier one (an ASOF join).
+day or, on weekends and TARGET holidays, the latest earlier one (looked up once per day: marts.py fx_on_day).
 """
 
 from __future__ import annotations

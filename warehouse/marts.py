@@ -51,6 +51,15 @@ WHERE NOT EXISTS (
     WHERE c.channel = d.channel AND c.campaign_id = d.campaign_id)
 """
 
+# The rate rule, applied once per refreshed day and currency: the ECB's rate of the day, or the latest earlier one
+# (weekends, TARGET holidays). Millions of campaign rows then join it on equality, not each one by an ASOF join.
+_FX_ON_DAY = """
+CREATE OR REPLACE TEMP TABLE fx_on_day AS
+SELECT x.date, x.currency, f.rate
+FROM (SELECT d.date, c.currency FROM refresh_days d, (SELECT DISTINCT currency FROM raw.fx_rates) c) x
+ASOF JOIN raw.fx_rates f ON f.currency = x.currency AND x.date >= f.date
+"""
+
 _CAMPAIGN_DAILY = """
 INSERT INTO marts.campaign_daily
 WITH ads AS (
@@ -69,8 +78,8 @@ deal_revenue AS (
         SELECT d.date, d.channel, d.campaign_id,
                marts.convert_money(d.amount, d.currency, d.reporting_currency, f.rate, t.rate) AS revenue
         FROM deals d
-        ASOF LEFT JOIN raw.fx_rates f ON d.currency = f.currency AND d.date >= f.date
-        ASOF LEFT JOIN raw.fx_rates t ON d.reporting_currency = t.currency AND d.date >= t.date)
+        LEFT JOIN fx_on_day f ON f.currency = d.currency AND f.date = d.date
+        LEFT JOIN fx_on_day t ON t.currency = d.reporting_currency AND t.date = d.date)
     GROUP BY ALL
 ),
 campaign_days AS (
@@ -106,8 +115,8 @@ SELECT x.date, x.channel, x.account_id, x.campaign_id, x.campaign_name, acc.mark
        END AS revenue
 FROM campaign_days x
 JOIN raw.accounts acc ON acc.channel = x.channel AND acc.account_id = x.account_id
-ASOF LEFT JOIN raw.fx_rates f ON x.currency = f.currency AND x.date >= f.date
-ASOF LEFT JOIN raw.fx_rates t ON x.reporting_currency = t.currency AND x.date >= t.date
+LEFT JOIN fx_on_day f ON f.currency = x.currency AND f.date = x.date
+LEFT JOIN fx_on_day t ON t.currency = x.reporting_currency AND t.date = x.date
 """
 
 _ROI_LOCAL = """
@@ -277,6 +286,7 @@ def refresh_marts(
             f"""DELETE FROM marts.engagement_trend WHERE week IN (
                 SELECT CAST(week + INTERVAL (7 * lag) DAY AS DATE) FROM ({_WEEKS}), (VALUES (0), (1), (12)) l(lag))"""
         )
+        con.execute(_FX_ON_DAY)
         con.execute(_CAMPAIGN_DAILY, params)
         con.execute(_ROI_LOCAL)
         con.execute(_ROI_GLOBAL)

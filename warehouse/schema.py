@@ -294,10 +294,30 @@ MACROS = [
     # The one ROI-style ratio: numerator / denominator to six decimals, NULL when the denominator is 0 or NULL.
     """CREATE OR REPLACE MACRO marts.ratio(numerator, denominator) AS
         marts.from_micros(marts.divide_round(marts.to_micros(numerator) * 1000000, marts.to_micros(denominator)))""",
-    # An amount in a currency quoted `rate_from` per euro, into one quoted `rate_to` per euro, to the cent.
+    # Conversion to the cent, exactly but fast: integer division of HUGEINTs is slow, so the cents are estimated in
+    # DOUBLE (off by at most one below 10^13 cents) and corrected by the sign of one exact DECIMAL remainder.
+    """CREATE OR REPLACE MACRO marts.cents_estimate(amount, rate_from, rate_to) AS
+        CAST(round(CAST(amount AS DOUBLE) * CAST(rate_to AS DOUBLE) / CAST(rate_from AS DOUBLE) * 100)
+             AS DECIMAL(38,0))""",
+    # Twice (amount * rate_to * 100 - cents * rate_from): its sign and size say whether `cents` is the rounding.
+    """CREATE OR REPLACE MACRO marts.twice_remainder(amount, rate_from, rate_to, cents) AS
+        2 * (CAST(amount AS DECIMAL(38,6)) * rate_to * 100 - cents * rate_from)""",
+    # The estimate moved by one where the remainder says so; a half cent rounds away from zero.
+    """CREATE OR REPLACE MACRO marts.cents_rounded(amount, rate_from, cents, twice_remainder) AS
+        cents + CASE WHEN twice_remainder > rate_from OR (amount >= 0 AND twice_remainder = rate_from) THEN 1
+                     WHEN twice_remainder < -rate_from OR (amount < 0 AND twice_remainder = -rate_from) THEN -1
+                     ELSE 0 END""",
+    # An amount in a currency quoted `rate_from` per euro, into one quoted `rate_to` per euro, to the cent (half
+    # away from zero); beyond the estimate's reach (10^11 units), by exact integer division.
     """CREATE OR REPLACE MACRO marts.convert_at(amount, rate_from, rate_to) AS
-        CAST(CAST(marts.divide_round(marts.to_micros(amount) * marts.to_micros(rate_to),
-                                     marts.to_micros(rate_from) * 10000) AS DECIMAL(38,0)) * 0.01 AS DECIMAL(18,2))""",
+        CASE WHEN rate_from = 0 THEN NULL
+             WHEN abs(marts.cents_estimate(amount, rate_from, rate_to)) < 1e13 THEN CAST(marts.cents_rounded(
+                 amount, rate_from, marts.cents_estimate(amount, rate_from, rate_to),
+                 marts.twice_remainder(amount, rate_from, rate_to, marts.cents_estimate(amount, rate_from, rate_to))
+             ) * 0.01 AS DECIMAL(18,2))
+             ELSE CAST(CAST(marts.divide_round(marts.to_micros(amount) * marts.to_micros(rate_to),
+                                               marts.to_micros(rate_from) * 10000) AS DECIMAL(38,0)) * 0.01
+                       AS DECIMAL(18,2)) END""",
     # The one FX rule: with the ECB rates of the day (NULL when one is missing); a currency into itself needs none.
     """CREATE OR REPLACE MACRO marts.convert_money(amount, currency_from, currency_to, rate_from, rate_to) AS
         CASE WHEN currency_from = currency_to THEN marts.convert_at(amount, 1, 1)

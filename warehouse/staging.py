@@ -16,38 +16,40 @@ from warehouse.refresh import REFRESHED, create_refresh_days
 from warehouse.schema import AD_TABLES, POST_TABLES
 
 
-def _ad_rows_union() -> tuple[str, dict[str, str]]:
-    """All channels' raw rows for the days being refreshed, with their channel."""
-    selects, params = [], {}
-    for number, (channel, table) in enumerate(AD_TABLES.items()):
-        selects.append(f"SELECT $channel_{number} AS channel, * FROM {table} WHERE {REFRESHED}")
-        params[f"channel_{number}"] = channel
-    return " UNION ALL ".join(selects), params
+# One account's rows of the refreshed days, newest file first per day and campaign (see the module docstring).
+_NEWEST_ROWS = f"""
+INSERT INTO staging.stg_ad_performance
+WITH export_rows AS (
+    SELECT $channel AS channel, * FROM {{table}} WHERE account_id = $account_id AND {REFRESHED}),
+newest AS (
+    SELECT date, channel, account_id, campaign_id, arg_max(source, (source_updated_at, source)) AS source
+    FROM export_rows GROUP BY ALL)
+SELECT date, channel, account_id, campaign_id,
+       arg_max(campaign_name, coalesce(line, 0)), arg_max(currency, coalesce(line, 0)),
+       sum(spend), sum(impressions), sum(clicks), sum(conversions), sum(platform_revenue),
+       source
+FROM export_rows JOIN newest USING (date, channel, account_id, campaign_id, source)
+GROUP BY date, channel, account_id, campaign_id, source
+"""
 
 
 def build_stg_ad_performance(con: duckdb.DuckDBPyConnection, start: date, end: date) -> int:
     """Replace the days start..end (and changed days already built) of staging.stg_ad_performance in one
-    transaction; returns its row count over those days."""
-    union, params = _ad_rows_union()
+    transaction; returns its row count over those days.
+
+    Resolved one account at a time: newest-wins only ever compares files of one account, and an account's rows fit
+    in memory where a whole backfill's would spill to disk.
+    """
     create_refresh_days(con, start, end)
     with transaction(con):
         con.execute(f"DELETE FROM staging.stg_ad_performance WHERE {REFRESHED}")
-        con.execute(
-            f"""INSERT INTO staging.stg_ad_performance
-                WITH export_rows AS ({union}),
-                newest AS (
-                    SELECT date, channel, account_id, campaign_id,
-                           arg_max(source, (source_updated_at, source)) AS source
-                    FROM export_rows GROUP BY ALL)
-                SELECT date, channel, account_id, campaign_id,
-                       arg_max(campaign_name, coalesce(line, 0)), arg_max(currency, coalesce(line, 0)),
-                       sum(spend), sum(impressions), sum(clicks), sum(conversions), sum(platform_revenue),
-                       source
-                FROM export_rows JOIN newest USING (date, channel, account_id, campaign_id, source)
-                GROUP BY date, channel, account_id, campaign_id, source""",
-            params,
-        )
+        for channel, table in AD_TABLES.items():
+            accounts = con.execute(f"SELECT DISTINCT account_id FROM {table} WHERE {REFRESHED}").fetchall()
+            for (account_id,) in accounts:
+                con.execute(_NEWEST_ROWS.format(table=table), {"channel": channel, "account_id": account_id})
     return con.execute(f"SELECT count(*) FROM staging.stg_ad_performance WHERE {REFRESHED}").fetchone()[0]
+
+
 
 
 def build_stg_crm_revenue(con: duckdb.DuckDBPyConnection) -> int:
