@@ -24,6 +24,7 @@ REVENUE_SOURCES = ("crm", "platform")
 SCOPES = ("local", "global")
 DEFAULT_HISTORY_START = "2024-01-01"
 CURRENCY_CODE = re.compile(r"[A-Z]{3}")
+MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
 
 TOP_LEVEL_KEYS = {
     "reporting_currency",
@@ -42,6 +43,7 @@ TOP_LEVEL_KEYS = {
     "decline_threshold",
     "fx_rates_url",
     "reports_dir",
+    "memory_limit",
 }
 ACCOUNT_KEYS = {
     "channel", "account_id", "market", "scope", "currency",
@@ -113,6 +115,7 @@ class RoiConfig:
     parquet_dir: Path | None = None  # each mart also published as <parquet_dir>/<mart>.parquet
     fx_rates_url: str | None = None  # download the ECB's rates from there into fx_rates at each run
     report_folder: Path | None = None  # where each run writes its HTML report; default: reports/ beside warehouse
+    memory_limit: str = "1GB"  # DuckDB's memory for a run; past it, large loads spill to disk
     schedule: ScheduleSettings = ScheduleSettings()
     freshness_days: int = 2  # data older than this many days is stale
     contact_threshold: int = 7  # touches a week above this are too many (the article: 6-7 suffice)
@@ -176,6 +179,7 @@ def parse_config(raw: dict, path: Path) -> RoiConfig:
         decline_threshold=_fraction(raw.get("decline_threshold", "-0.22"), f"{where}: decline_threshold"),
         fx_rates_url=_text(raw["fx_rates_url"], f"{where}: fx_rates_url") if "fx_rates_url" in raw else None,
         report_folder=_path(folder, raw["reports_dir"], f"{where}: reports_dir") if "reports_dir" in raw else None,
+        memory_limit=_memory(raw.get("memory_limit", "1GB"), f"{where}: memory_limit"),
     )
     return config
 
@@ -311,6 +315,13 @@ def _text(value, label: str) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip():
         raise ConfigError(f"{label}: must be a non-empty string")
     return str(value).strip()
+
+
+def _memory(value, label: str) -> str:
+    text = _text(value, label)
+    if not MEMORY_SIZE.fullmatch(text):
+        raise ConfigError(f"{label}: '{text}' is not a memory size such as \"1GB\" or \"512MB\"")
+    return text
 
 
 def _choice(value, choices: tuple[str, ...], label: str, noun: str = "value") -> str:

@@ -16,9 +16,6 @@ from warehouse.schema import ensure_schema
 
 # Steps that write the warehouse take a slot in this pool; dagster.yaml limits it to one at a time.
 DUCKDB_POOL = "duckdb"
-# DuckDB's own default is 80 % of the machine's memory, held as cache for the whole run; past this, large loads and
-# mart refreshes spill to `<working dir>/spill` instead.
-WAREHOUSE_MEMORY_LIMIT = "1GB"
 
 
 class RoiConfigResource(dg.ConfigurableResource):
@@ -64,8 +61,10 @@ def build_resources(config: RoiConfig) -> dict[str, dg.ConfigurableResource]:
         # The pipeline's own database; analysts get a published copy (assets/published.py).
         "warehouse": WarehouseResource(
             database=str(config.working_database),
+            # DuckDB's own default is 80 % of the machine's memory, held as cache for the whole run; past the config's
+            # limit, large loads and mart refreshes spill to `<working dir>/spill` instead.
             connection_config={
-                "memory_limit": WAREHOUSE_MEMORY_LIMIT,
+                "memory_limit": config.memory_limit,
                 "temp_directory": str(config.working_database.parent / "spill"),
             },
         ),

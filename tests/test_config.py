@@ -52,6 +52,8 @@ def test_paths_are_relative_to_the_config_folder(tmp_path):
         (('fx_rates = "data/fx/eurofxref-hist.csv"', 'fx_rates = "data/fx/missing.csv"'), "fx_rates: file"),
         (('exports_dir = "data/exports"', 'exports_dir = "nowhere"'), "exports_dir: folder"),
         (('revenue_source = "crm"', 'revenue_source = "gut feel"'), "revenue_source: unknown value 'gut feel'"),
+        (('revenue_source = "crm"', 'revenue_source = "crm"\nmemory_limit = "lots"'),
+         "memory_limit: 'lots' is not a memory size"),
         (('reporting_currency = "EUR"\n', ""), "missing key 'reporting_currency'"),
         (('warehouse = "data/roi.duckdb"', 'warehouse = "data/marts.duckdb"'), "name the file something other"),
         (('revenue_source = "crm"', 'revenue_source = "crm"\ndecline_threshold = 0.3'), "decline_threshold: must be"),
@@ -83,3 +85,12 @@ def test_invalid_toml(tmp_path):
     with pytest.raises(ConfigError) as error:
         load_config(write(tmp_path, GOOD + "\n[[accounts]\n"))
     assert "not valid TOML" in str(error.value)
+
+
+def test_the_warehouse_runs_within_the_memory_limit(tmp_path):
+    from pipelines.resources import build_resources
+
+    for text, expected in ((GOOD, "953.6 MiB"), ('memory_limit = "512MB"\n' + GOOD, "488.2 MiB")):
+        warehouse = build_resources(load_config(write(tmp_path, text)))["warehouse"]
+        with warehouse.connect() as con:
+            assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == expected

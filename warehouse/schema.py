@@ -7,6 +7,8 @@ Money is DECIMAL: as given in the inputs' own currencies, and to the cent in the
 
 from __future__ import annotations
 
+import hashlib
+
 import duckdb
 
 # Amounts as the platforms and the CRM give them (LinkedIn reports sub-cent spend, X and Google micros).
@@ -349,7 +351,22 @@ MIGRATIONS = [
 ]
 
 
+def _statements() -> list[str]:
+    return [*DDL, *MIGRATIONS, CAMPAIGNS_VIEW, *MACROS, *TABLE_MACROS]
+
+
+# The schema's fingerprint: a database stamped with it has every table, view and macro of this version.
+SCHEMA_VERSION = hashlib.sha256("\n;\n".join(_statements()).encode("utf-8")).hexdigest()[:16]
+
+
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Create whatever is missing; safe to call at the start of every step."""
-    for statement in [*DDL, *MIGRATIONS, CAMPAIGNS_VIEW, *MACROS, *TABLE_MACROS]:
+    """Create whatever is missing; safe to call at the start of every step (a database already at this version
+    answers one query instead of re-running every statement)."""
+    try:
+        if con.execute("SELECT version FROM raw.schema_version").fetchall() == [(SCHEMA_VERSION,)]:
+            return
+    except duckdb.CatalogException:
+        pass
+    for statement in _statements():
         con.execute(statement)
+    con.execute("CREATE OR REPLACE TABLE raw.schema_version AS SELECT ? AS version", [SCHEMA_VERSION])
