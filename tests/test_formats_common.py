@@ -121,3 +121,24 @@ def test_blank_line_between_rows_keeps_error_line_right(tmp_path):
     assert loaded.report.rejected == {
         "linkedin/123/report.csv": "linkedin/123/report.csv, line 9, column 'Total Spent': cannot read '26,0x' as a number"
     }
+
+
+def test_files_of_one_shape_load_together_and_a_bad_one_is_rejected_alone(tmp_path):
+    # Three downloads of one account, read as one batch: each keeps its own line numbers, and the one DuckDB's reader
+    # refuses (a cell too many) is rejected alone, named with its line, while the others load.
+    folder = tmp_path / "exports" / "linkedin" / "123"
+    folder.mkdir(parents=True)
+    second_day = BLANK_LINE_EXPORT.decode("utf-16").replace("9/1/2026", "9/3/2026").replace("9/2/2026", "9/4/2026")
+    (folder / "a.csv").write_bytes(LINKEDIN_EXPORT)
+    (folder / "b.csv").write_bytes(second_day.replace("\t26.03\t1930\t6\t0", "\t26.03\t1930\t6\t0\tnote").encode("utf-16"))
+    loaded = load_export(tmp_path, "linkedin", "c.csv", second_day.encode("utf-16"))
+    assert loaded.report.loaded == ["linkedin/123/a.csv", "linkedin/123/c.csv"]
+    assert loaded.report.rejected == {
+        "linkedin/123/b.csv": "linkedin/123/b.csv, line 9: 9 cells where the header has 8 "
+        "(a separator inside an unquoted value?)"
+    }
+    assert [(row["source"], row["line"], row["date"], row["spend"]) for row in loaded.rows] == [
+        ("linkedin/123/a.csv", 7, date(2026, 9, 1), Decimal("55.39")),
+        ("linkedin/123/c.csv", 7, date(2026, 9, 3), Decimal("55.39")),
+        ("linkedin/123/c.csv", 9, date(2026, 9, 4), Decimal("26.03")),
+    ]
