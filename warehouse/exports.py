@@ -305,11 +305,22 @@ def _read_cells(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile]) ->
                file_index INTEGER, path VARCHAR, source VARCHAR, source_updated_at TIMESTAMP, account_id VARCHAR,
                kind VARCHAR, size_bytes BIGINT, fallback_currency VARCHAR, loading BOOLEAN DEFAULT true)"""
     )
-    con.executemany(
-        "INSERT INTO export_batch VALUES (?, ?, ?, ?, ?, ?, ?, ?, true)",
-        [[index, str(item.layout.path), item.export.relative, item.export.modified_at, item.export.account_id,
-          item.export.kind, item.export.size_bytes, item.fallback_currency] for index, item in enumerate(batch)],
-    )  # fmt: skip
+    # One statement for the whole batch (executemany is a round trip per file).
+    con.execute(
+        """INSERT INTO export_batch
+           SELECT unnest($file_index), unnest($path), unnest($source), unnest($source_updated_at),
+                  unnest($account_id), unnest($kind), unnest($size_bytes), unnest($fallback_currency), true""",
+        {
+            "file_index": list(range(len(batch))),
+            "path": [str(item.layout.path) for item in batch],
+            "source": [item.export.relative for item in batch],
+            "source_updated_at": [item.export.modified_at for item in batch],
+            "account_id": [item.export.account_id for item in batch],
+            "kind": [item.export.kind for item in batch],
+            "size_bytes": [item.export.size_bytes for item in batch],
+            "fallback_currency": [item.fallback_currency for item in batch],
+        },
+    )
     names = {f"c{index}": "VARCHAR" for index in range(layout.column_count)}
 
     def read(parallel: bool) -> None:

@@ -26,10 +26,12 @@ def publish_database(con: duckdb.DuckDBPyConnection, working: Path, target: Path
     con.execute("CHECKPOINT")
     partial = target.with_name(target.name + PARTIAL)
     target.parent.mkdir(parents=True, exist_ok=True)
-    with open(working, "rb") as source, open(partial, "wb") as copy:
-        shutil.copyfileobj(source, copy, length=16 << 20)
-        copy.flush()
-        os.fsync(copy.fileno())
+    shutil.copyfile(working, partial)  # copied by the kernel (copy_file_range/sendfile), not through Python
+    descriptor = os.open(partial, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
     os.replace(partial, target)
     _sync_folder(target.parent)
     return target.stat().st_size

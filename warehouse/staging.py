@@ -16,11 +16,13 @@ from warehouse.refresh import REFRESHED, create_refresh_days
 from warehouse.schema import AD_TABLES, POST_TABLES
 
 
-# One account's rows of the refreshed days, newest file first per day and campaign (see the module docstring).
+ROWS_PER_STATEMENT = 1_000_000
+
+# Some accounts' rows of the refreshed days, newest file first per day and campaign (see the module docstring).
 _NEWEST_ROWS = f"""
 INSERT INTO staging.stg_ad_performance
 WITH export_rows AS (
-    SELECT $channel AS channel, * FROM {{table}} WHERE account_id = $account_id AND {REFRESHED}),
+    SELECT $channel AS channel, * FROM {{table}} WHERE list_contains($accounts, account_id) AND {REFRESHED}),
 newest AS (
     SELECT date, channel, account_id, campaign_id, arg_max(source, (source_updated_at, source)) AS source
     FROM export_rows GROUP BY ALL)
@@ -37,19 +39,31 @@ def build_stg_ad_performance(con: duckdb.DuckDBPyConnection, start: date, end: d
     """Replace the days start..end (and changed days already built) of staging.stg_ad_performance in one
     transaction; returns its row count over those days.
 
-    Resolved one account at a time: newest-wins only ever compares files of one account, and an account's rows fit
-    in memory where a whole backfill's would spill to disk.
+    Resolved a few accounts at a time: newest-wins only ever compares files of one account, and a statement over
+    at most ROWS_PER_STATEMENT rows stays in memory where a whole backfill's would spill to disk.
     """
     create_refresh_days(con, start, end)
     with transaction(con):
         con.execute(f"DELETE FROM staging.stg_ad_performance WHERE {REFRESHED}")
         for channel, table in AD_TABLES.items():
-            accounts = con.execute(f"SELECT DISTINCT account_id FROM {table} WHERE {REFRESHED}").fetchall()
-            for (account_id,) in accounts:
-                con.execute(_NEWEST_ROWS.format(table=table), {"channel": channel, "account_id": account_id})
+            rows = con.execute(
+                f"SELECT account_id, count(*) FROM {table} WHERE {REFRESHED} GROUP BY 1 ORDER BY 1"
+            ).fetchall()
+            for accounts in _account_batches(rows):
+                con.execute(_NEWEST_ROWS.format(table=table), {"channel": channel, "accounts": accounts})
     return con.execute(f"SELECT count(*) FROM staging.stg_ad_performance WHERE {REFRESHED}").fetchone()[0]
 
 
+def _account_batches(rows_per_account: list[tuple[str, int]]) -> list[list[str]]:
+    batches: list[list[str]] = [[]]
+    rows = 0
+    for account_id, count in rows_per_account:
+        if batches[-1] and rows + count > ROWS_PER_STATEMENT:
+            batches.append([])
+            rows = 0
+        batches[-1].append(account_id)
+        rows += count
+    return [batch for batch in batches if batch]
 
 
 def build_stg_crm_revenue(con: duckdb.DuckDBPyConnection) -> int:
