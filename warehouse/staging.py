@@ -16,22 +16,29 @@ from warehouse.refresh import REFRESHED, create_refresh_days
 from warehouse.schema import AD_TABLES, POST_TABLES
 
 
-ROWS_PER_STATEMENT = 1_000_000
+ROWS_PER_STATEMENT = 250_000
 
-# Some accounts' rows of the refreshed days, newest file first per day and campaign (see the module docstring).
+# Each source of a channel's refreshed rows ranked once, oldest first (modification time, then name): newest-wins
+# then compares integers, not timestamps and paths, on every row.
+_SOURCE_RANKS = f"""
+CREATE OR REPLACE TEMP TABLE source_ranks AS
+SELECT source, row_number() OVER (ORDER BY source_updated_at, source) AS rank
+FROM (SELECT DISTINCT source, source_updated_at FROM {{table}} WHERE {REFRESHED})
+"""
+
+# Some accounts' rows of the refreshed days, the newest source's per day and campaign (see the module docstring).
 _NEWEST_ROWS = f"""
 INSERT INTO staging.stg_ad_performance
 WITH export_rows AS (
-    SELECT $channel AS channel, * FROM {{table}} WHERE list_contains($accounts, account_id) AND {REFRESHED}),
-newest AS (
-    SELECT date, channel, account_id, campaign_id, arg_max(source, (source_updated_at, source)) AS source
-    FROM export_rows GROUP BY ALL)
-SELECT date, channel, account_id, campaign_id,
+    SELECT r.*, s.rank FROM {{table}} r JOIN source_ranks s USING (source)
+    WHERE list_contains($accounts, r.account_id) AND {REFRESHED}),
+newest AS (SELECT date, account_id, campaign_id, max(rank) AS rank FROM export_rows GROUP BY ALL)
+SELECT date, $channel, account_id, campaign_id,
        arg_max(campaign_name, coalesce(line, 0)), arg_max(currency, coalesce(line, 0)),
        sum(spend), sum(impressions), sum(clicks), sum(conversions), sum(platform_revenue),
-       source
-FROM export_rows JOIN newest USING (date, channel, account_id, campaign_id, source)
-GROUP BY date, channel, account_id, campaign_id, source
+       any_value(source)  -- one source per rank
+FROM export_rows JOIN newest USING (date, account_id, campaign_id, rank)
+GROUP BY date, account_id, campaign_id, rank
 """
 
 
@@ -49,6 +56,7 @@ def build_stg_ad_performance(con: duckdb.DuckDBPyConnection, start: date, end: d
             rows = con.execute(
                 f"SELECT account_id, count(*) FROM {table} WHERE {REFRESHED} GROUP BY 1 ORDER BY 1"
             ).fetchall()
+            con.execute(_SOURCE_RANKS.format(table=table))
             for accounts in _account_batches(rows):
                 con.execute(_NEWEST_ROWS.format(table=table), {"channel": channel, "accounts": accounts})
     return con.execute(f"SELECT count(*) FROM staging.stg_ad_performance WHERE {REFRESHED}").fetchone()[0]
