@@ -26,12 +26,13 @@ SELECT source, row_number() OVER (ORDER BY source_updated_at, source) AS rank
 FROM (SELECT DISTINCT source, source_updated_at FROM {{table}} WHERE {REFRESHED})
 """
 
-# Some accounts' rows of the refreshed days, the newest source's per day and campaign (see the module docstring).
+# The rows of some consecutive refreshed days, the newest source's per day, account and campaign (see the module
+# docstring), in day order: staging stays clustered by day, so later runs read and rewrite only their days' blocks.
 _NEWEST_ROWS = f"""
 INSERT INTO staging.stg_ad_performance
 WITH export_rows AS (
     SELECT r.*, s.rank FROM {{table}} r JOIN source_ranks s USING (source)
-    WHERE list_contains($accounts, r.account_id) AND {REFRESHED}),
+    WHERE date BETWEEN $first AND $last AND {REFRESHED}),
 newest AS (SELECT date, account_id, campaign_id, max(rank) AS rank FROM export_rows GROUP BY ALL)
 SELECT date, $channel, account_id, campaign_id,
        arg_max(campaign_name, coalesce(line, 0)), arg_max(currency, coalesce(line, 0)),
@@ -39,6 +40,7 @@ SELECT date, $channel, account_id, campaign_id,
        any_value(source)  -- one source per rank
 FROM export_rows JOIN newest USING (date, account_id, campaign_id, rank)
 GROUP BY date, account_id, campaign_id, rank
+ORDER BY date
 """
 
 
@@ -46,32 +48,32 @@ def build_stg_ad_performance(con: duckdb.DuckDBPyConnection, start: date, end: d
     """Replace the days start..end (and changed days already built) of staging.stg_ad_performance in one
     transaction; returns its row count over those days.
 
-    Resolved a few accounts at a time: newest-wins only ever compares files of one account, and a statement over
-    at most ROWS_PER_STATEMENT rows stays in memory where a whole backfill's would spill to disk.
+    Resolved a few days at a time: newest-wins only ever compares rows of one day, and a statement over at most
+    ROWS_PER_STATEMENT rows stays in memory where a whole backfill's would spill to disk.
     """
     create_refresh_days(con, start, end)
     with transaction(con):
         con.execute(f"DELETE FROM staging.stg_ad_performance WHERE {REFRESHED}")
         for channel, table in AD_TABLES.items():
-            rows = con.execute(
-                f"SELECT account_id, count(*) FROM {table} WHERE {REFRESHED} GROUP BY 1 ORDER BY 1"
-            ).fetchall()
+            rows = con.execute(f"SELECT date, count(*) FROM {table} WHERE {REFRESHED} GROUP BY 1 ORDER BY 1").fetchall()
             con.execute(_SOURCE_RANKS.format(table=table))
-            for accounts in _account_batches(rows):
-                con.execute(_NEWEST_ROWS.format(table=table), {"channel": channel, "accounts": accounts})
+            for first, last in _day_ranges(rows):
+                con.execute(_NEWEST_ROWS.format(table=table), {"channel": channel, "first": first, "last": last})
     return con.execute(f"SELECT count(*) FROM staging.stg_ad_performance WHERE {REFRESHED}").fetchone()[0]
 
 
-def _account_batches(rows_per_account: list[tuple[str, int]]) -> list[list[str]]:
-    batches: list[list[str]] = [[]]
+def _day_ranges(rows_per_day: list[tuple[date, int]]) -> list[tuple[date, date]]:
+    """Consecutive days holding at most ROWS_PER_STATEMENT rows together (a day alone may hold more)."""
+    ranges: list[tuple[date, date]] = []
     rows = 0
-    for account_id, count in rows_per_account:
-        if batches[-1] and rows + count > ROWS_PER_STATEMENT:
-            batches.append([])
-            rows = 0
-        batches[-1].append(account_id)
-        rows += count
-    return [batch for batch in batches if batch]
+    for day, count in rows_per_day:
+        if ranges and rows + count <= ROWS_PER_STATEMENT:
+            ranges[-1] = (ranges[-1][0], day)
+            rows += count
+        else:
+            ranges.append((day, day))
+            rows = count
+    return ranges
 
 
 def build_stg_crm_revenue(con: duckdb.DuckDBPyConnection) -> int:
