@@ -1,8 +1,9 @@
 """Read export files with DuckDB's CSV reader, check every cell, and mirror each file's rows into its raw table.
 
-A file is the unit of loading: it is read whole, checked whole, and either replaces its previous rows in one
-transaction or is rejected with the file, line and column of the first bad cell, leaving its previous rows as they
-were. Unchanged files (same size and modification time) are not read again.
+A file is the unit of acceptance: it is checked whole, and either replaces its previous rows or is rejected with
+the file, line and column of the first bad cell, leaving its previous rows as they were. Files of one shape are read
+and checked together, and the good ones of a batch replace their rows in one transaction. Unchanged files (same size
+and modification time) are not read again.
 """
 
 from __future__ import annotations
