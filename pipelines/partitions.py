@@ -61,7 +61,7 @@ def tagged_days(tags: dict[str, str]) -> tuple[date, date] | None:
     return None
 
 
-def partition_days(context: dg.AssetExecutionContext) -> tuple[date, date]:
+def run_days(context: dg.AssetExecutionContext) -> tuple[date, date]:
     """First and last day (inclusive) of the run: its tagged days, else its months up to yesterday (UTC)."""
     days = tagged_days(context.run.tags)
     if days is not None:

@@ -3,8 +3,6 @@
 from datetime import date
 from decimal import Decimal
 
-import pytest
-
 from tests.conftest import load_export, utf16
 
 LINKEDIN_HEADER = ("Start Date (in UTC)\tCurrency\tCampaign ID\tCampaign Name\tTotal Spent\tImpressions\tClicks\t"

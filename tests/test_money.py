@@ -20,6 +20,19 @@ def con(tmp_path):
         yield con
 
 
+def assert_converted_exactly(con, cases: list[tuple[Decimal, Decimal, Decimal]]) -> None:
+    """Each (amount, rate_from, rate_to) converted by DuckDB equals Python's Decimal result to the cent."""
+    con.execute("CREATE TABLE cases (amount DECIMAL(18,6), rate_from DECIMAL(18,6), rate_to DECIMAL(18,6))")
+    con.executemany("INSERT INTO cases VALUES (?, ?, ?)", cases)
+    converted = con.execute(
+        "SELECT amount, rate_from, rate_to, marts.convert_money(amount, 'SEK', 'EUR', rate_from, rate_to) FROM cases"
+    ).fetchall()
+    assert len(converted) == len(cases)
+    for amount, rate_from, rate_to, result in converted:
+        exact = amount * rate_to / rate_from
+        assert result == exact.quantize(CENT, rounding=ROUND_HALF_UP), (amount, rate_from, rate_to)
+
+
 def test_convert_money_is_exact_to_the_cent_with_half_away_from_zero_rounding(con):
     rng = random.Random(7)
     cases = []
@@ -28,14 +41,7 @@ def test_convert_money_is_exact_to_the_cent_with_half_away_from_zero_rounding(co
         rate_from = Decimal(rng.randint(1, 10**9)) / 10**rng.choice([4, 5])
         rate_to = Decimal(rng.randint(1, 10**9)) / 10**rng.choice([4, 5])
         cases.append((amount, rate_from, rate_to))
-    con.execute("CREATE TABLE cases (amount DECIMAL(18,6), rate_from DECIMAL(18,6), rate_to DECIMAL(18,6))")
-    con.executemany("INSERT INTO cases VALUES (?, ?, ?)", cases)
-    converted = con.execute(
-        "SELECT amount, rate_from, rate_to, marts.convert_money(amount, 'SEK', 'EUR', rate_from, rate_to) FROM cases"
-    ).fetchall()
-    for amount, rate_from, rate_to, result in converted:
-        exact = amount * rate_to / rate_from
-        assert result == exact.quantize(CENT, rounding=ROUND_HALF_UP), (amount, rate_from, rate_to)
+    assert_converted_exactly(con, cases)
 
 
 def test_half_cents_round_away_from_zero_and_huge_amounts_stay_exact(con):
@@ -49,13 +55,7 @@ def test_half_cents_round_away_from_zero_and_huge_amounts_stay_exact(con):
         cases.append((cents + Decimal("0.005"), rate, rate))
         cases.append(((cents + Decimal("0.005")) * 2, Decimal(2), Decimal(1)))
         cases.append((Decimal(rng.randint(10**11, 9 * 10**11)) / 10**rng.choice([0, 6]), Decimal("1.1"), Decimal("0.9")))
-    con.execute("CREATE TABLE cases (amount DECIMAL(18,6), rate_from DECIMAL(18,6), rate_to DECIMAL(18,6))")
-    con.executemany("INSERT INTO cases VALUES (?, ?, ?)", cases)
-    converted = con.execute(
-        "SELECT amount, rate_from, rate_to, marts.convert_money(amount, 'USD', 'EUR', rate_from, rate_to) FROM cases"
-    ).fetchall()
-    for amount, rate_from, rate_to, result in converted:
-        assert result == (amount * rate_to / rate_from).quantize(CENT, rounding=ROUND_HALF_UP), (amount, rate_from)
+    assert_converted_exactly(con, cases)
 
 
 def test_convert_money_types_stay_decimal(con):

@@ -15,7 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.conftest import SEPTEMBER, run_pipeline, touch
+from tests.conftest import run_pipeline, touch
 
 MICRO = Decimal("0.000001")
 CENT = Decimal("0.01")

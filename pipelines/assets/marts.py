@@ -7,7 +7,7 @@ import dagster as dg
 from pipelines.assets.metadata import money, table_metadata
 from pipelines.assets.raw import ACCOUNTS, FX_RATES
 from pipelines.assets.staging import AD_KEY, STG_AD_PERFORMANCE, STG_CRM_REVENUE, STG_POSTS
-from pipelines.partitions import OWNERS, SINGLE_RUN, partition_days
+from pipelines.partitions import OWNERS, SINGLE_RUN, run_days
 from pipelines.resources import DUCKDB_POOL, RoiConfigResource, WarehouseResource
 from warehouse import quality
 from warehouse.marts import refresh_marts
@@ -133,7 +133,7 @@ def build_mart_assets(partitions: dg.PartitionsDefinition, freshness_days: int) 
     def marts(context: dg.AssetExecutionContext, roi: RoiConfigResource, warehouse: WarehouseResource):
         """Refresh every mart for the run's days, and the days whose CRM revenue changed, in one transaction."""
         config = roi.load()
-        start, end = partition_days(context)
+        start, end = run_days(context)
         use_crm = config.revenue_source == "crm"
         with warehouse.connect() as con:
             refresh = refresh_marts(

@@ -18,7 +18,7 @@ from pipelines.assets.raw import (
     ACCOUNTS, API_PULLS_COMPLETE, FILES_ACCEPTED, GROUP, _files_check, _pull_api_accounts, _pull_metadata,
     _pulls_check, _sync_metadata,
 )
-from pipelines.partitions import partition_days, writer_settings
+from pipelines.partitions import run_days, writer_settings
 from pipelines.resources import PlatformApiResource, RoiConfigResource, WarehouseResource
 from warehouse.api_posts import accounts_in_both
 from warehouse.exports import find_export_files, sync_exports
@@ -81,7 +81,7 @@ def _posts_asset(channel: str, common: dict) -> dg.AssetsDefinition:
         config = roi.load()
         accounts = {a.account_id: a.currency for a in config.accounts if a.channel == channel}
         files, misplaced = find_export_files(config.exports_dir, kind, per_account=True)
-        start, end = partition_days(context)
+        start, end = run_days(context)
         with warehouse.connect() as con:
             report = sync_exports(con, files, misplaced, kind, table, export_format, accounts)
             pulls = _pull_api_accounts(con, config, channel, start, end, platform_api, posts=True)

@@ -4,7 +4,7 @@ of the warehouse, and the HTML report."""
 import dagster as dg
 
 from pipelines.assets.marts import MART_TABLES
-from pipelines.partitions import partition_days, writer_settings
+from pipelines.partitions import run_days, writer_settings
 from pipelines.resources import RoiConfigResource, WarehouseResource
 from warehouse.publish import publish_database, publish_parquet
 from warehouse.report_html import render_report
@@ -52,7 +52,7 @@ def build_published_assets(partitions: dg.PartitionsDefinition) -> list[dg.Asset
         global, spend share, contact frequency against the 6-7 a week guideline and the engagement trend. The
         same charts show here, in the materialization."""
         config = roi.load()
-        start, end = partition_days(context)
+        start, end = run_days(context)
         with warehouse.connect() as con:
             report = render_report(con, start, end, config.reporting_currency, config.contact_threshold)
         path = report.write(config.reports_dir / f"roi-report-{start}-{end}.html")

@@ -13,7 +13,7 @@ from connectors.ecb.download import download_reference_rates
 from connectors.ecb.reference_rates import detect_rates_layout
 from connectors.export_layout import ExportError
 from pipelines.assets.metadata import money, table_metadata
-from pipelines.partitions import partition_days, writer_settings
+from pipelines.partitions import run_days, writer_settings
 from pipelines.resources import PlatformApiResource, RoiConfigResource, WarehouseResource
 from warehouse.api_loads import PullOutcome, pull_account, pull_window
 from warehouse.api_posts import pull_posts
@@ -186,7 +186,7 @@ def _channel_asset(channel: str, common: dict) -> dg.AssetsDefinition:
         config = roi.load()
         accounts = [account for account in config.accounts if account.channel == channel]
         files, misplaced = find_export_files(config.exports_dir, channel, per_account=True)
-        start, end = partition_days(context)
+        start, end = run_days(context)
         with warehouse.connect() as con:
             report = sync_exports(
                 con, files, misplaced, channel, table, EXPORT_FORMATS[channel],

@@ -4,7 +4,7 @@ import dagster as dg
 
 from pipelines.assets.metadata import table_metadata
 from pipelines.assets.raw import CHANNEL_ADS, CRM_DEALS
-from pipelines.partitions import partition_days, writer_settings
+from pipelines.partitions import run_days, writer_settings
 from pipelines.resources import WarehouseResource
 from warehouse import quality
 from connectors.channels import CHANNELS
@@ -35,7 +35,7 @@ def build_staging_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsD
         Where exports overlap, the newest file wins, so numbers a platform restated replace the old ones and
         loading the same files twice changes nothing.
         """
-        start, end = partition_days(context)
+        start, end = run_days(context)
         with warehouse.connect() as con:
             rows = build_stg_ad_performance(con, start, end)
             outcome = quality.duplicate_keys_between(con, "staging.stg_ad_performance", AD_KEY, start, end)
