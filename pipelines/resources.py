@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
 
 import dagster as dg
 import duckdb
 from dagster_duckdb import DuckDBResource
+from pydantic import PrivateAttr
 
 from connectors.api_session import Clock, RetryPolicy, SystemClock
 from pipelines.config import RoiConfig, load_config
+from warehouse.database import writer_lock
 from warehouse.schema import ensure_schema
 
 # Steps that write the warehouse take a slot in this pool; dagster.yaml limits it to one at a time.
@@ -23,8 +26,22 @@ class RoiConfigResource(dg.ConfigurableResource):
 
     path: str
 
+    _config: RoiConfig | None = PrivateAttr(default=None)
+    _in_run: bool = PrivateAttr(default=False)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._in_run = True
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        self._config, self._in_run = None, False
+
     def load(self) -> RoiConfig:
-        return load_config(self.path)
+        """The config, read once per run (every step of a run sees the same one)."""
+        if not self._in_run:
+            return load_config(self.path)
+        if self._config is None:
+            self._config = load_config(self.path)
+        return self._config
 
 
 class PlatformApiResource(dg.ConfigurableResource):
@@ -45,13 +62,64 @@ class PlatformApiResource(dg.ConfigurableResource):
 
 
 class WarehouseResource(DuckDBResource):
-    """The pipeline's working DuckDB database, its schema created on first use."""
+    """The pipeline's working DuckDB database, its schema created on first use.
+
+    In a run, every step shares one connection, opened by the first step and closed when the run ends: opening the
+    file, checking its schema and checkpointing it on close cost 30-60 ms a step. The run holds the writer lock
+    (`<working dir>/run.lock`) meanwhile, so a second run, from `roi run`, the UI or the daemon, waits for it
+    instead of finding the file locked between two steps. Outside a run, each `connect()` opens its own connection.
+    """
+
+    _run: ExitStack | None = PrivateAttr(default=None)
+    _con: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
+    _log: object = PrivateAttr(default=None)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        self._run = ExitStack()
+        self._log = context.log
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        run, self._run, self._con = self._run, None, None
+        if run is not None:
+            run.close()
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        with self.get_connection() as con:
-            ensure_schema(con)
-            yield con
+        if self._run is None:
+            with self.get_connection() as con:
+                ensure_schema(con)
+                yield con
+            return
+        if self._con is None:
+            self._run.enter_context(writer_lock(Path(self.database).parent / "run.lock", self._say_waiting))
+            self._con = self._run.enter_context(self.get_connection())
+            ensure_schema(self._con)
+        try:
+            yield self._con
+        except BaseException:
+            _rollback(self._con)  # as closing the connection would: a failed step leaves nothing half-done
+            raise
+        finally:
+            _drop_temp_tables(self._con)  # a step's work tables (whole batches of rows) end with it
+
+    def _say_waiting(self, holder: str) -> None:
+        if self._log is not None:
+            self._log.warning(f"waiting: the warehouse is being written by another {holder}")
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.Error:
+        pass  # no transaction open
+
+
+def _drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:
+    for name, kind in con.execute(
+        "SELECT table_name, 'TABLE' FROM duckdb_tables() WHERE temporary "
+        "UNION ALL SELECT view_name, 'VIEW' FROM duckdb_views() WHERE temporary AND NOT internal"
+    ).fetchall():
+        con.execute(f'DROP {kind} IF EXISTS temp.main."{name}"')
 
 
 def build_resources(config: RoiConfig) -> dict[str, dg.ConfigurableResource]:

@@ -30,10 +30,34 @@ def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
     return duckdb.connect(str(path), read_only=True)
 
 
+# Lock files this process holds, and how many times: `roi run` takes the lock, then its run's warehouse resource
+# takes it again (runs launched from the UI only take the latter); flock would make the second wait for the first.
+_HELD: dict[Path, int] = {}
+
+
 @contextmanager
 def writer_lock(lock_file: Path, on_wait) -> Iterator[None]:
     """One writing run at a time: a second one waits here (after `on_wait(who holds it)`) instead of failing
-    on DuckDB's file lock half-way. The lock dies with its process, so a killed run never leaves it behind."""
+    on DuckDB's file lock half-way. The lock dies with its process, so a killed run never leaves it behind.
+    Taken again by the process that holds it, it is already held."""
+    key = Path(os.path.abspath(lock_file))
+    if key in _HELD:
+        _HELD[key] += 1
+        try:
+            yield
+        finally:
+            _HELD[key] -= 1
+        return
+    with _exclusive(key, on_wait):
+        _HELD[key] = 1
+        try:
+            yield
+        finally:
+            del _HELD[key]
+
+
+@contextmanager
+def _exclusive(lock_file: Path, on_wait) -> Iterator[None]:
     lock_file.parent.mkdir(parents=True, exist_ok=True)
     with open(lock_file, "a+") as handle:
         try:
