@@ -1,4 +1,4 @@
-"""The report people look at: one self-contained HTML file with six charts, and the same charts as PNG images.
+"""The report people look at: one self-contained HTML file with six charts, and the same charts as SVG images.
 
 Every figure comes from the marts with bound parameters, sums first and the ratio last (the `marts.roi` and
 `marts.ratio` macros); ROI ratios are never added or averaged. Money stays DECIMAL until it is drawn: the numbers
@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 import math
-import re
 import zlib
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -24,12 +22,6 @@ from pathlib import Path
 import duckdb
 
 from warehouse.marts import SCOPE_SUMS
-import matplotlib
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 LOCAL_ROI = "Local ROI by market and channel"
 WATERFALL = "Global net return as the sum of the local ones"
@@ -49,38 +41,15 @@ GAIN, LOSS, TOTAL, FLAG = "#2E7D32", "#C62828", "#37474F", "#B00020"
 GUIDELINE_BAND = (6, 7)  # the article: 6-7 contacts a week suffice
 
 CENT = Decimal("0.01")
-PNG_DPI = 100
-
-_STYLE = {
-    "font.family": "DejaVu Sans",  # ships with matplotlib; no font is fetched by the report
-    "font.size": 10,
-    "axes.titlesize": 11,
-    "axes.titleweight": "bold",
-    "axes.labelsize": 10,
-    "axes.spines.top": False,
-    "axes.spines.right": False,
-    "axes.edgecolor": "#555555",
-    "axes.grid": True,
-    "axes.grid.axis": "y",
-    "axes.axisbelow": True,
-    "grid.color": "#E3E3E3",
-    "grid.linewidth": 0.8,
-    "legend.frameon": False,
-    "legend.fontsize": 9,
-    "xtick.color": "#333333",
-    "ytick.color": "#333333",
-    "svg.fonttype": "none",  # text stays text in the SVG: searchable, and drawn with the reader's own fonts
-    "svg.hashsalt": "roi-report",  # the same data gives the same file
-    "figure.facecolor": "white",
-}
 
 
 @dataclass(frozen=True)
 class Report:
-    """One rendered report: the HTML file's text, and each chart that had data as a PNG (title -> bytes)."""
+    """One rendered report: the HTML file's text, and each chart that had data as a standalone SVG image
+    (title -> SVG text), the same drawing as in the page."""
 
     html: str
-    charts: dict[str, bytes]
+    charts: dict[str, str]
     empty: tuple[str, ...] = ()  # titles shown as a "no data for this period yet" panel
     captions: dict[str, str] = field(default_factory=dict)  # title -> the chart's caption, in users' words
 
@@ -92,10 +61,11 @@ class Report:
         return path
 
     def markdown_images(self) -> dict[str, str]:
-        """Title -> Markdown showing the PNG as a data URI, for `dagster.MetadataValue.md`."""
+        """Title -> Markdown showing the chart as an SVG data URI, for `dagster.MetadataValue.md` (the Dagster UI
+        shows it in the materialization's metadata)."""
         return {
-            title: f"![{title}](data:image/png;base64,{base64.b64encode(png).decode('ascii')})"
-            for title, png in self.charts.items()
+            title: f"![{title}](data:image/svg+xml;base64,{base64.b64encode(svg.encode('utf-8')).decode('ascii')})"
+            for title, svg in self.charts.items()
         }
 
 
@@ -107,7 +77,7 @@ def render_report(
         raise ValueError(f"the period ends ({end}) before it starts ({start})")
     data = _ReportData.read(con, start, end, contact_threshold)
     sections: list[str] = []
-    charts: dict[str, bytes] = {}
+    charts: dict[str, str] = {}
     empty: list[str] = []
     captions: dict[str, str] = {}
     appendix: list[str] = []
@@ -120,23 +90,19 @@ def render_report(
         (ENGAGEMENT_TREND, _engagement_trend_chart),
     )
     for number, (title, build) in enumerate(builders, start=1):
-        with matplotlib.rc_context(_STYLE):
-            drawn = build(data, currency)
-            caption = drawn.caption
-            captions[title] = caption
-            if drawn.figure is None:
-                empty.append(title)
-                body = (
-                    f'<div class="nodata" role="note"><strong>{NO_DATA}</strong>'
-                    f"<span>{html.escape(drawn.missing)}</span></div>"
-                )
-            else:
-                svg = _svg(drawn.figure, f"c{number}")
-                # The layout drawn for the SVG serves the PNG too (laying out again costs as much as drawing);
-                # the PNG's title is its metadata label in the Dagster UI.
-                drawn.figure.set_layout_engine("none")
-                charts[title] = _png(drawn.figure)
-                body = f'<div class="figure" role="img" aria-label="{html.escape(title)}">{svg}</div>'
+        drawn = build(data, currency)
+        caption = drawn.caption
+        captions[title] = caption
+        if drawn.chart is None:
+            empty.append(title)
+            body = (
+                f'<div class="nodata" role="note"><strong>{NO_DATA}</strong>'
+                f"<span>{html.escape(drawn.missing)}</span></div>"
+            )
+        else:
+            charts[title] = drawn.chart.svg(f"c{number}", standalone=True)
+            svg = drawn.chart.svg(f"c{number}")
+            body = f'<div class="figure" role="img" aria-label="{html.escape(title)}">{svg}</div>'
         sections.append(
             f'<section class="chart" id="chart-{number}">\n<h2>{number}. {html.escape(title)}</h2>\n{body}\n'
             f'<p class="caption">{html.escape(caption)}</p>\n</section>'
@@ -307,7 +273,7 @@ class _ReportData:
 
 @dataclass
 class _Drawn:
-    figure: Figure | None
+    chart: _Canvas | None
     caption: str
     missing: str = ""  # what is missing, under "no data for this period yet"
     extra_html: str = ""
@@ -327,31 +293,29 @@ def _local_roi_chart(data: _ReportData, currency: str) -> _Drawn:
         return _Drawn(None, caption, f"marts.roi_local has no spend between {data.start} and {data.end}.")
     markets = data.market_order(line.market for line in lines)
     per_market = {market: [line for line in lines if line.market == market] for market in markets}
-    widest = max(len(group) for group in per_market.values())
-    width = 0.8 / widest
-    fig = _figure(11, 4.8)
-    ax = fig.add_subplot()
+    width = 0.8 / max(len(group) for group in per_market.values())
     values = [float(line.roi) * 100 for line in lines]
-    span = (max(values + [0]) - min(values + [0])) or 1
+    low, high = min(values + [0]), max(values + [0])
+    span = (high - low) or 1
+    labels = [data.market_label(m) for m in markets]
+    chart = _Canvas(WIDTH, 350)
+    ax = _Axes(chart, (-0.6, len(markets) - 0.4), (low - span * 0.1, high + span * 0.12),
+               bottom=_legend_room(labels))
+    ax.y_grid(lambda v: f"{v:,.0f}%")
     for index, market in enumerate(markets):
         group = sorted(per_market[market], key=lambda line: _channel_order(line.channel))
         for slot, line in enumerate(group):
             x = index + (slot - (len(group) - 1) / 2) * width
             value = float(line.roi) * 100
-            ax.bar(x, value, width * 0.92, color=_colour(line.channel), zorder=2)
-            offset = span * 0.015
-            ax.text(x, value + (offset if value >= 0 else -offset), _percent(line.roi, 0),
-                    ha="center", va="bottom" if value >= 0 else "top", fontsize=8, color="#222222")
-    ax.axhline(0, color="#222222", linewidth=1.1, zorder=3)
-    _market_ticks(ax, [data.market_label(m) for m in markets])
-    ax.set_xlim(-0.6, len(markets) - 0.4)
-    low, high = min(values + [0]), max(values + [0])
-    ax.set_ylim(low - span * 0.1, high + span * 0.12)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}%"))
-    ax.set_ylabel("ROI (net return / spend)")
-    ax.set_xlabel("Market")
-    _channel_legend(fig, sorted({line.channel for line in lines}, key=_channel_order))
-    return _Drawn(fig, caption)
+            ax.bar(x, value, width * 0.92, fill=_colour(line.channel))
+            ax.text(x, value, _percent(line.roi, 0), size=8, above=value >= 0, gap=3)
+    ax.hline(0, "#222222", 1.1)
+    ax.x_labels(range(len(markets)), labels)
+    ax.y_label("ROI (net return / spend)")
+    ax.x_label("Market")
+    chart.legend([_box(_colour(c), CHANNEL_NAMES.get(c, c))
+                  for c in sorted({line.channel for line in lines}, key=_channel_order)])
+    return _Drawn(chart, caption)
 
 
 def _waterfall_chart(data: _ReportData, currency: str) -> _Drawn:
@@ -369,39 +333,33 @@ def _waterfall_chart(data: _ReportData, currency: str) -> _Drawn:
         f"{_money(company.spend)} {currency} = {_percent(company.roi)}. ROI percentages are never added: the "
         "company's ROI is the spend-weighted mean of the local ones."
     )
-    fig = _figure(11, 5)
-    ax = fig.add_subplot()
-    running = Decimal(0)
     span = float(max(abs(line.net_return) for line in steps) or 1)
-    pad = span * 0.02
-    heights = [0.0]
-    for index, line in enumerate(steps):
+    running, heights, bars = Decimal(0), [0.0, float(total)], []
+    for line in steps:
         before, running = running, running + line.net_return
-        gain = line.net_return >= 0
-        ax.bar(index, float(line.net_return), 0.62, bottom=float(before), color=GAIN if gain else LOSS, zorder=2)
-        top, bottom = max(float(before), float(running)), min(float(before), float(running))
-        heights += [top, bottom]
-        ax.text(index, top + pad if gain else bottom - pad, _signed_money(line.net_return),
-                ha="center", va="bottom" if gain else "top", fontsize=8.5, color="#222222")
-        ax.plot([index + 0.31, index + 0.69], [float(running)] * 2, color="#777777", linewidth=0.9,
-                linestyle=(0, (3, 2)), zorder=1)
+        bars.append((line, float(before), float(running)))
+        heights += [float(before), float(running)]
+    labels = [data.market_label(line.market) for line in steps] + ["Company total"]
     last = len(steps)
-    ax.bar(last, float(total), 0.62, color=TOTAL, zorder=2)
-    heights.append(float(total))
-    ax.text(last, float(total) + (pad if total >= 0 else -pad), f"{_money(total)}\nROI {_percent(company.roi)}",
-            ha="center", va="bottom" if total >= 0 else "top", fontsize=9, fontweight="bold", color="#111111")
-    ax.axhline(0, color="#222222", linewidth=1.1, zorder=3)
-    _market_ticks(ax, [data.market_label(line.market) for line in steps] + ["Company total"])
-    ax.get_xticklabels()[-1].set_fontweight("bold")
-    ax.set_xlim(-0.6, last + 0.6)
-    low, high = min(heights), max(heights)
-    ax.set_ylim(low - span * 0.1, high + span * 0.16)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    ax.set_ylabel(f"Net return ({currency})")
-    fig.legend(handles=[Patch(color=GAIN, label="market adds to the total"),
-                        Patch(color=LOSS, label="market takes away from it"),
-                        Patch(color=TOTAL, label="company: sum of the markets")], loc="outside lower center", ncols=3)
-    return _Drawn(fig, caption, extra_html=_numbers_table(data, currency, steps, total))
+    chart = _Canvas(WIDTH, 370)
+    ax = _Axes(chart, (-0.6, last + 0.6), (min(heights) - span * 0.1, max(heights) + span * 0.16),
+               bottom=_legend_room(labels))
+    ax.y_grid(lambda v: f"{v:,.0f}")
+    for index, (line, before, after) in enumerate(bars):
+        gain = line.net_return >= 0
+        ax.bar(index, after - before, 0.62, bottom=before, fill=GAIN if gain else LOSS)
+        ax.text(index, max(before, after) if gain else min(before, after), _signed_money(line.net_return),
+                size=8.5, above=gain, gap=3)
+        ax.segment(index + 0.31, after, index + 0.69, after, "#777777", 0.9, dash="3 2")
+    ax.bar(last, float(total), 0.62, fill=TOTAL)
+    ax.text(last, float(total), [_money(total), f"ROI {_percent(company.roi)}"], size=9, bold=True,
+            above=total >= 0, gap=3, colour="#111111")
+    ax.hline(0, "#222222", 1.1)
+    ax.x_labels(range(len(labels)), labels, bold_last=True)
+    ax.y_label(f"Net return ({currency})")
+    chart.legend([_box(GAIN, "market adds to the total"), _box(LOSS, "market takes away from it"),
+                  _box(TOTAL, "company: sum of the markets")])
+    return _Drawn(chart, caption, extra_html=_numbers_table(data, currency, steps, total))
 
 
 def _local_vs_global_chart(data: _ReportData, currency: str) -> _Drawn:
@@ -422,30 +380,28 @@ def _local_vs_global_chart(data: _ReportData, currency: str) -> _Drawn:
         ("Click-through rate (paid)", 3, 4, "uplift"),
         ("Organic engagement rate", 5, 6, "uplift"),
     ]
-    fig = _figure(11, 4.6)
-    axes = fig.subplots(1, 3)
-    channels = [row[0] for row in rows]
-    for ax, (name, local_at, global_at, compare) in zip(axes, panels):
-        ax.set_title(name, loc="left")
+    chart = _Canvas(WIDTH, 330)
+    names = [CHANNEL_NAMES.get(row[0], row[0]) for row in rows]
+    for column, (name, local_at, global_at, compare) in enumerate(panels):
+        values = [float(row[at]) * 100 for row in rows for at in (local_at, global_at) if row[at] is not None]
+        low, high = min(values + [0]), max(values + [0])
+        span = (high - low) or 1
+        ax = _Axes(chart, (-0.5, len(rows) - 0.5), (low - span * 0.05 if low < 0 else 0, high + span * 0.15),
+                   bottom=_legend_room(names) - 20, panel=(column, 3), gap=60)
+        ax.title(name)
         if name.startswith("Organic") and not has_organic:
-            ax.set_xticks([])
-            ax.set_yticks([])
-            ax.grid(False)
-            ax.text(0.5, 0.5, "No organic posts loaded\nfor this period yet", ha="center", va="center",
-                    transform=ax.transAxes, color="#666666", fontsize=10)
+            ax.frame()
+            ax.note(["No organic posts loaded", "for this period yet"])
             continue
         decimals = 0 if name == "ROI" else 2
-        values = []
+        ax.y_grid(lambda v, d=decimals: f"{v:,.{d}f}%")
         for index, row in enumerate(rows):
             colour = _colour(row[0])
             local, global_ = row[local_at], row[global_at]
             for shift, value, is_local in ((-0.2, local, True), (0.2, global_, False)):
-                if value is None:
-                    continue
-                height = float(value) * 100
-                values.append(height)
-                ax.bar(index + shift, height, 0.38, color=colour if is_local else "white", edgecolor=colour,
-                       hatch=None if is_local else "////", linewidth=1.2, zorder=2)
+                if value is not None:
+                    ax.bar(index + shift, float(value) * 100, 0.38, fill=colour, stroke=colour, stroke_width=1.2,
+                           hatch=not is_local)
             if local is not None and global_ is not None:
                 if compare == "difference":
                     note = f"{(local - global_) * 100:+.0f} pts"
@@ -453,21 +409,13 @@ def _local_vs_global_chart(data: _ReportData, currency: str) -> _Drawn:
                     note = f"{(local / global_ - 1) * 100:+.0f}%"
                 else:
                     note = ""
-                top = max(float(local), float(global_), 0) * 100
-                ax.annotate(note, (index, top), xytext=(0, 4), textcoords="offset points", ha="center",
-                            va="bottom", fontsize=8.5, fontweight="bold", color="#222222")
-        if values:
-            low, high = min(values + [0]), max(values + [0])
-            span = (high - low) or 1
-            ax.set_ylim(low - span * 0.05 if low < 0 else 0, high + span * 0.15)
-        ax.axhline(0, color="#222222", linewidth=1)
-        ax.set_xticks(range(len(channels)), [CHANNEL_NAMES.get(c, c) for c in channels], rotation=0, fontsize=9)
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _, d=decimals: f"{v:,.{d}f}%"))
-    axes[0].set_ylabel("Per cent")
-    fig.legend(handles=[Patch(facecolor="#777777", edgecolor="#777777", label="local"),
-                        Patch(facecolor="white", edgecolor="#777777", hatch="////", label="global (corporate)")],
-               loc="outside lower center", ncols=2)
-    return _Drawn(fig, caption)
+                ax.text(index, max(float(local), float(global_), 0) * 100, note, size=8.5, bold=True, gap=5)
+        ax.hline(0, "#222222", 1)
+        ax.x_labels(range(len(rows)), names, size=9)
+        if column == 0:
+            ax.y_label("Per cent")
+    chart.legend([_box("#777777", "local"), _box("#777777", "global (corporate)", hatch=True)])
+    return _Drawn(chart, caption)
 
 
 def _spend_share_chart(data: _ReportData, currency: str) -> _Drawn:
@@ -478,21 +426,19 @@ def _spend_share_chart(data: _ReportData, currency: str) -> _Drawn:
     rows = [row for row in data.spend_share if row[1] is not None and row[2] is not None]
     if not rows:
         return _Drawn(None, caption, f"marts.roi_global has no spend between {data.start} and {data.end}.")
-    rows = list(reversed(rows))  # largest on top
-    fig = _figure(11, 0.7 + 0.6 * len(rows) + 0.6)
-    ax = fig.add_subplot()
     shares = [float(share) * 100 for _, _, share in rows]
-    ax.barh(range(len(rows)), shares, 0.62, color=[_colour(row[0]) for row in rows], zorder=2)
-    for index, (channel, spend, share) in enumerate(rows):
+    chart = _Canvas(WIDTH, 100 + 44 * len(rows))
+    names = [CHANNEL_NAMES.get(row[0], row[0]) for row in rows]
+    ax = _Axes(chart, (0, max(shares) * 1.35), (len(rows) - 0.5, -0.5), bottom=60,
+               left=_text_width(names, 10) + 24)
+    ax.x_grid(lambda v: f"{v:.0f}%")
+    for index, (channel, spend, share) in enumerate(rows):  # largest on top
+        ax.hbar(index, float(share) * 100, 0.62, _colour(channel))
         ax.text(float(share) * 100 + max(shares) * 0.01, index, f"{_percent(share)}  ·  {_money(spend)} {currency}",
-                va="center", fontsize=9.5, color="#222222")
-    ax.set_yticks(range(len(rows)), [CHANNEL_NAMES.get(row[0], row[0]) for row in rows])
-    ax.set_xlim(0, max(shares) * 1.35)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}%"))
-    ax.grid(axis="x")
-    ax.grid(axis="y", visible=False)
-    ax.set_xlabel(f"Share of total spend ({_money(sum((row[1] for row in rows), Decimal(0)))} {currency})")
-    return _Drawn(fig, caption)
+                size=9.5, anchor="start", middle=True)
+    ax.y_labels(range(len(rows)), names)
+    ax.x_label(f"Share of total spend ({_money(sum((row[1] for row in rows), Decimal(0)))} {currency})")
+    return _Drawn(chart, caption)
 
 
 def _contact_frequency_chart(data: _ReportData, currency: str) -> _Drawn:
@@ -509,39 +455,34 @@ def _contact_frequency_chart(data: _ReportData, currency: str) -> _Drawn:
         return _Drawn(None, caption, f"marts.contact_frequency has no week between {data.start} and {data.end}.")
     markets = data.market_order(row[1] for row in rows)
     weeks = data.weeks(rows)
-    fig, axes = _small_multiples(len(markets), 2.7)
     top = max(max(sum(r[3] for r in rows if r[0] == w and r[1] == m) for w in weeks for m in markets),
               GUIDELINE_BAND[1], threshold)
+    chart, axes = _small_multiples(len(markets), (-0.5, len(weeks) - 0.5), (0, top * 1.18))
     for ax, market in zip(axes, markets):
-        ax.set_title(data.market_label(market), loc="left")
-        ax.axhspan(*GUIDELINE_BAND, color=GAIN, alpha=0.22, zorder=0, linewidth=0)
-        ax.axhline(threshold, color=FLAG, linestyle=(0, (5, 3)), linewidth=1.2, zorder=3)
+        ax.title(data.market_label(market))
+        ax.band(*GUIDELINE_BAND, GAIN, 0.22)
+        ax.y_grid(lambda v: f"{v:.0f}", integer=True, labels=ax.first_column)
         for index, week in enumerate(weeks):
             bottom = 0
             here = sorted((r for r in rows if r[0] == week and r[1] == market), key=lambda r: _channel_order(r[2]))
             for _, _, channel, touches, _, _, over in here:
-                ax.bar(index, touches, 0.66, bottom=bottom, color=_colour(channel),
-                       alpha=0.45 if data.partial(week) else 1.0, zorder=2,
-                       edgecolor=FLAG if over else "white", linewidth=1.8 if over else 0.6)
+                ax.bar(index, touches, 0.66, bottom=bottom, fill=_colour(channel),
+                       opacity=0.45 if data.partial(week) else None,
+                       stroke=FLAG if over else "white", stroke_width=1.8 if over else 0.6)
                 bottom += touches
             if here and len(weeks) <= 10:
-                ax.text(index, bottom + top * 0.02, str(bottom), ha="center", va="bottom", fontsize=8.5,
-                        fontweight="bold", color=FLAG if bottom > threshold else "#222222")
+                ax.text(index, bottom, str(bottom), size=8.5, bold=True, gap=3,
+                        colour=FLAG if bottom > threshold else "#222222")
+        ax.hline(threshold, FLAG, 1.2, dash="5 3")
         _week_ticks(ax, weeks)
-        ax.set_ylim(0, top * 1.18)
-        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    for ax in axes[len(markets):]:
-        ax.set_visible(False)
-    for ax in axes[::3]:
-        ax.set_ylabel("Touches per week")
+        if ax.first_column:
+            ax.y_label("Touches per week")
     channels = sorted({row[2] for row in rows}, key=_channel_order)
-    handles = [Patch(color=_colour(c), label=CHANNEL_NAMES.get(c, c)) for c in channels] + [
-        Patch(color=GAIN, alpha=0.3, label="6–7 a week guideline"),
-        Line2D([], [], color=FLAG, linestyle=(0, (5, 3)), label=f"threshold: {threshold} a week"),
-    ]
-    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
-    _week_axis_labels(axes, len(markets))
-    return _Drawn(fig, caption)
+    chart.legend([_box(_colour(c), CHANNEL_NAMES.get(c, c)) for c in channels] + [
+        _box(GAIN, "6–7 a week guideline", opacity=0.3),
+        _stroke(FLAG, f"threshold: {threshold} a week", dash="5 3"),
+    ])
+    return _Drawn(chart, caption)
 
 
 def _engagement_trend_chart(data: _ReportData, currency: str) -> _Drawn:
@@ -557,37 +498,27 @@ def _engagement_trend_chart(data: _ReportData, currency: str) -> _Drawn:
     markets = data.market_order(row[1] for row in rows)
     weeks = data.weeks(rows)
     position = {week: index for index, week in enumerate(weeks)}
-    fig, axes = _small_multiples(len(markets), 2.7)
-    top = max(float(row[3]) * 100 for row in rows)
+    top = max(float(row[3]) * 100 for row in rows) or 1
+    chart, axes = _small_multiples(len(markets), (-0.4, len(weeks) - 0.6), (0, top * 1.35))
     for ax, market in zip(axes, markets):
-        ax.set_title(data.market_label(market), loc="left")
+        ax.title(data.market_label(market))
+        ax.y_grid(lambda v: f"{v:.1f}%", labels=ax.first_column)
         for channel in sorted({r[2] for r in rows if r[1] == market}, key=_channel_order):
             series = [r for r in rows if r[1] == market and r[2] == channel]
-            xs = [position[r[0]] for r in series]
-            ys = [float(r[3]) * 100 for r in series]
-            ax.plot(xs, ys, color=_colour(channel), marker="o", markersize=4, linewidth=2, zorder=2)
-            for x, y, r in zip(xs, ys, series):
+            points = [(position[r[0]], float(r[3]) * 100) for r in series]
+            ax.polyline(points, _colour(channel), 2, markers=True)
+            for (x, y), r in zip(points, series):
                 if r[6]:
-                    ax.plot(x, y + top * 0.07, marker="v", markersize=9, color=FLAG, zorder=4, linestyle="none")
+                    ax.triangle(x, y + top * 0.07, FLAG)
                     label = _percent(r[5], 0) if r[5] is not None else "decline"
-                    ax.text(x, y + top * 0.13, label, ha="center", va="bottom", fontsize=8, color=FLAG,
-                            fontweight="bold")
+                    ax.text(x, y + top * 0.13, label, size=8, bold=True, colour=FLAG, gap=0)
         _week_ticks(ax, weeks)
-        ax.set_xlim(-0.4, len(weeks) - 0.6)
-        ax.set_ylim(0, top * 1.35)
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.1f}%"))
-    for ax in axes[len(markets):]:
-        ax.set_visible(False)
-    for ax in axes[::3]:
-        ax.set_ylabel("Engagement rate")
+        if ax.first_column:
+            ax.y_label("Engagement rate")
     channels = sorted({row[2] for row in rows}, key=_channel_order)
-    handles = [Line2D([], [], color=_colour(c), marker="o", linewidth=2, label=CHANNEL_NAMES.get(c, c))
-               for c in channels]
-    handles.append(Line2D([], [], color=FLAG, marker="v", linestyle="none", markersize=9,
-                          label="decline over 12 weeks beyond the threshold"))
-    fig.legend(handles=handles, loc="outside lower center", ncols=len(handles))
-    _week_axis_labels(axes, len(markets))
-    return _Drawn(fig, caption)
+    chart.legend([_stroke(_colour(c), CHANNEL_NAMES.get(c, c), marker=True) for c in channels]
+                 + [_triangle(FLAG, "decline over 12 weeks beyond the threshold")])
+    return _Drawn(chart, caption)
 
 
 # --- The table behind charts 1 and 2 -------------------------------------------------------------------------------
@@ -716,30 +647,310 @@ company's ROI is the sum of the markets' net returns over the total spend, never
 """
 
 
-# --- Drawing helpers -----------------------------------------------------------------------------------------------
+# --- Drawing: SVG written directly ---------------------------------------------------------------------------------
+#
+# The charts are bars, lines and text on a few axes: written as SVG elements here, they cost milliseconds, where a
+# plotting library cost a second to import and another to lay out and draw each chart (once for the page, once more
+# as an image for the Dagster UI). Coordinates are the viewBox's pixels; the page scales the SVG to its width.
+
+WIDTH = 800  # text of 10 units is then as large against the chart as 10 pt on an 11-inch figure
+FONT = "DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif"
+INK, GRID, SPINE = "#222222", "#E3E3E3", "#555555"
+_ID = "@ID@"  # stands for the chart's id prefix until the SVG is written (ids must be unique on the page)
 
 
-def _figure(width: float, height: float) -> Figure:
-    """A figure drawn by Agg (PNG) or the SVG backend, never through pyplot: no screen, no global state."""
-    fig = Figure(figsize=(width, height), layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig
+def _num(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".") if math.isfinite(value) else "0"
 
 
-def _small_multiples(count: int, row_height: float) -> tuple[Figure, list]:
+def _text_width(texts, size: float) -> float:
+    """About how wide text set in DejaVu Sans is (its glyphs average 0.6 em)."""
+    return max((len(str(text)) for text in texts), default=0) * size * 0.6
+
+
+def _legend_room(labels, extra: float = 0) -> float:
+    """Space under the axes: tick labels (slanted when crowded), the axis title and the legend."""
+    return (84 if len(labels) > 8 else 66) + extra + (_text_width(labels, 10) * 0.5 if len(labels) > 8 else 0)
+
+
+class _Canvas:
+    """One chart: its SVG elements in drawing order, and the legend under them."""
+
+    def __init__(self, width: float, height: float):
+        self.width, self.height = width, height
+        self.items: list[str] = []
+        self.hatches: dict[str, int] = {}  # colour -> number of its hatch pattern
+
+    def add(self, element: str) -> None:
+        self.items.append(element)
+
+    def fill(self, colour: str, hatch: bool) -> str:
+        if not hatch:
+            return colour
+        number = self.hatches.setdefault(colour, len(self.hatches))
+        return f"url(#{_ID}-hatch{number})"
+
+    def rect(self, x, y, w, h, fill, stroke=None, stroke_width=0.0, opacity=None, hatch=False) -> None:
+        attrs = f'x="{_num(x)}" y="{_num(y)}" width="{_num(max(w, 0))}" height="{_num(max(h, 0))}" ' \
+                f'fill="{self.fill(fill, hatch)}"'
+        if stroke and stroke_width:
+            attrs += f' stroke="{stroke}" stroke-width="{_num(stroke_width)}"'
+        if opacity is not None:
+            attrs += f' fill-opacity="{opacity}"'
+        self.add(f"<rect {attrs}/>")
+
+    def line(self, x1, y1, x2, y2, colour, width, dash=None) -> None:
+        extra = f' stroke-dasharray="{dash}"' if dash else ""
+        self.add(f'<line x1="{_num(x1)}" y1="{_num(y1)}" x2="{_num(x2)}" y2="{_num(y2)}" stroke="{colour}" '
+                 f'stroke-width="{_num(width)}"{extra}/>')
+
+    def text(self, x, y, text, size=10.0, anchor="middle", colour=INK, bold=False, rotate=False,
+             valign="baseline") -> None:
+        """`text` may be several lines; `valign` places the block: its bottom, top or middle at y."""
+        lines = text if isinstance(text, list) else [text]
+        lead = size * 1.2
+        if valign == "bottom":
+            y -= size * 0.22 + lead * (len(lines) - 1)
+        elif valign == "top":
+            y += size * 0.8
+        elif valign == "middle":
+            y += size * 0.35 - lead * (len(lines) - 1) / 2
+        attrs = f'x="{_num(x)}" y="{_num(y)}" font-size="{_num(size)}" fill="{colour}"'
+        if anchor != "start":
+            attrs += f' text-anchor="{anchor}"'
+        if bold:
+            attrs += ' font-weight="bold"'
+        if rotate:
+            attrs += f' transform="rotate({rotate} {_num(x)} {_num(y)})"'
+        if len(lines) == 1:
+            self.add(f"<text {attrs}>{html.escape(str(lines[0]))}</text>")
+            return
+        spans = "".join(f'<tspan x="{_num(x)}" dy="{_num(0 if i == 0 else lead)}">{html.escape(str(line))}</tspan>'
+                        for i, line in enumerate(lines))
+        self.add(f"<text {attrs}>{spans}</text>")
+
+    def legend(self, entries: list[tuple]) -> None:
+        """One row of entries, centred under the chart: (drawer, label) pairs, each drawer a 22 x 12 swatch."""
+        widths = [34 + _text_width([label], 9) for _, label in entries]
+        x = (self.width - sum(widths) + 14) / 2
+        y = self.height - 16
+        for (draw, label), width in zip(entries, widths):
+            draw(self, x, y)
+            self.text(x + 28, y, label, size=9, anchor="start", valign="middle")
+            x += width
+
+    def svg(self, prefix: str, standalone: bool = False) -> str:
+        """Inline in the page (no namespace address, which the page never needs), or standalone for an image."""
+        patterns = "".join(
+            f'<pattern id="{_ID}-hatch{number}" patternUnits="userSpaceOnUse" width="6" height="6" '
+            f'patternTransform="rotate(45)"><rect width="6" height="6" fill="white"/>'
+            f'<line x1="0" y1="0" x2="0" y2="6" stroke="{colour}" stroke-width="2"/></pattern>'
+            for colour, number in self.hatches.items()
+        )
+        namespace = ' xmlns="http://www.w3.org/2000/svg"' if standalone else ""
+        size = f' width="{self.width}" height="{_num(self.height)}"' if standalone else ""
+        body = (f'<svg{namespace}{size} viewBox="0 0 {self.width} {_num(self.height)}" '
+                f'preserveAspectRatio="xMidYMid meet" font-family="{FONT}">'
+                f'<rect width="100%" height="100%" fill="white"/>'
+                + (f"<defs>{patterns}</defs>" if patterns else "") + "".join(self.items) + "</svg>")
+        return body.replace(_ID, prefix)
+
+
+def _box(colour: str, label: str, hatch: bool = False, opacity: float | None = None):
+    def draw(chart: _Canvas, x: float, y: float) -> None:
+        chart.rect(x, y - 6, 22, 12, colour, stroke=colour if hatch else None, stroke_width=1.2, opacity=opacity,
+                   hatch=hatch)
+    return draw, label
+
+
+def _stroke(colour: str, label: str, dash: str | None = None, marker: bool = False):
+    def draw(chart: _Canvas, x: float, y: float) -> None:
+        chart.line(x, y, x + 22, y, colour, 2 if marker else 1.2, dash)
+        if marker:
+            chart.add(f'<circle cx="{_num(x + 11)}" cy="{_num(y)}" r="3.5" fill="{colour}"/>')
+    return draw, label
+
+
+def _triangle(colour: str, label: str):
+    def draw(chart: _Canvas, x: float, y: float) -> None:
+        chart.add(_triangle_path(x + 11, y, colour))
+    return draw, label
+
+
+def _triangle_path(x: float, y: float, colour: str) -> str:
+    """▼, centred on x, y."""
+    return (f'<path d="M{_num(x - 5.5)} {_num(y - 4.5)}H{_num(x + 5.5)}L{_num(x)} {_num(y + 5)}Z" '
+            f'fill="{colour}"/>')
+
+
+def _ticks(low: float, high: float, count: int = 5, integer: bool = False) -> list[float]:
+    """Round values from low to high, about `count` of them (steps of 1, 2, 2.5 or 5 times a power of ten)."""
+    if high <= low:
+        return [low]
+    raw = (high - low) / count
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw * 0.999)
+    if integer:
+        step = max(1, math.ceil(step))
+    value, ticks = math.ceil(low / step - 1e-9) * step, []
+    while value <= high + step * 1e-9:
+        ticks.append(0.0 if abs(value) < step * 1e-9 else value)
+        value += step
+    return ticks
+
+
+class _Axes:
+    """A plotting area on a chart: data coordinates mapped to the viewBox, spines left and bottom.
+
+    `panel=(column, columns)` puts it in one column of a row of panels; `row=(row, rows, row_height)` in one row
+    of small multiples."""
+
+    def __init__(self, chart: _Canvas, x_range, y_range, *, bottom: float = 58, left: float = 78,
+                 panel=(0, 1), gap: float = 36, top: float = 16, row=None):
+        column, columns = panel
+        span = (chart.width - left - 16 - gap * (columns - 1)) / columns
+        self.chart = chart
+        self.left = left + column * (span + gap)
+        self.width = span
+        if row is None:
+            self.top = top + (22 if top == 16 and self._titled_panels(columns) else 0)
+            self.height = chart.height - self.top - bottom
+        else:
+            index, _, height = row
+            self.top = top + index * height + 22
+            self.height = height - 22 - 40
+        self.x0, self.x1 = x_range
+        self.y0, self.y1 = y_range
+        if self.y1 == self.y0:
+            self.y1 = self.y0 + 1
+        self.first_column = column == 0
+        self.frame()
+
+    @staticmethod
+    def _titled_panels(columns: int) -> bool:
+        return columns > 1
+
+    def px(self, x: float) -> float:
+        return self.left + (x - self.x0) / (self.x1 - self.x0) * self.width
+
+    def py(self, y: float) -> float:
+        return self.top + (self.y1 - y) / (self.y1 - self.y0) * self.height
+
+    def frame(self) -> None:
+        bottom = self.top + self.height
+        self.chart.line(self.left, self.top, self.left, bottom, SPINE, 1)
+        self.chart.line(self.left, bottom, self.left + self.width, bottom, SPINE, 1)
+
+    def y_grid(self, label, integer: bool = False, labels: bool = True) -> None:
+        low, high = sorted((self.y0, self.y1))
+        for value in _ticks(low, high, integer=integer):
+            y = self.py(value)
+            self.chart.items.insert(0, f'<line x1="{_num(self.left)}" y1="{_num(y)}" x2="{_num(self.left + self.width)}" '
+                                       f'y2="{_num(y)}" stroke="{GRID}" stroke-width="0.8"/>')
+            if labels:
+                self.chart.text(self.left - 6, y, label(value), size=9.5, anchor="end", colour="#333333",
+                                valign="middle")
+
+    def x_grid(self, label) -> None:
+        bottom = self.top + self.height
+        for value in _ticks(self.x0, self.x1):
+            x = self.px(value)
+            self.chart.items.insert(0, f'<line x1="{_num(x)}" y1="{_num(self.top)}" x2="{_num(x)}" '
+                                       f'y2="{_num(bottom)}" stroke="{GRID}" stroke-width="0.8"/>')
+            self.chart.text(x, bottom + 6, label(value), size=9.5, colour="#333333", valign="top")
+
+    def bar(self, x, value, width, bottom=0.0, fill=INK, stroke=None, stroke_width=0.0, opacity=None,
+            hatch=False) -> None:
+        left, right = self.px(x - width / 2), self.px(x + width / 2)
+        y_from, y_to = self.py(bottom), self.py(bottom + value)
+        self.chart.rect(left, min(y_from, y_to), right - left, abs(y_to - y_from), fill, stroke, stroke_width,
+                        opacity, hatch)
+
+    def hbar(self, y, value, height, fill) -> None:
+        top, bottom = self.py(y - height / 2), self.py(y + height / 2)
+        self.chart.rect(self.px(0), min(top, bottom), self.px(value) - self.px(0), abs(bottom - top), fill)
+
+    def hline(self, y, colour, width, dash=None) -> None:
+        self.chart.line(self.left, self.py(y), self.left + self.width, self.py(y), colour, width, dash)
+
+    def segment(self, x1, y1, x2, y2, colour, width, dash=None) -> None:
+        self.chart.line(self.px(x1), self.py(y1), self.px(x2), self.py(y2), colour, width, dash)
+
+    def band(self, low, high, colour, opacity) -> None:
+        self.chart.rect(self.left, self.py(high), self.width, self.py(low) - self.py(high), colour, opacity=opacity)
+
+    def polyline(self, points, colour, width, markers=False) -> None:
+        coords = " ".join(f"{_num(self.px(x))},{_num(self.py(y))}" for x, y in points)
+        self.chart.add(f'<polyline points="{coords}" fill="none" stroke="{colour}" stroke-width="{_num(width)}" '
+                       'stroke-linejoin="round"/>')
+        if markers:
+            for x, y in points:
+                self.chart.add(f'<circle cx="{_num(self.px(x))}" cy="{_num(self.py(y))}" r="3.5" fill="{colour}"/>')
+
+    def triangle(self, x, y, colour) -> None:
+        self.chart.add(_triangle_path(self.px(x), self.py(y), colour))
+
+    def text(self, x, y, text, size=10.0, above=True, gap=3.0, bold=False, colour=INK, anchor="middle",
+             middle=False) -> None:
+        """Text at a data point: above it (or below when `above` is false), or beside it when `middle`."""
+        px, py = self.px(x), self.py(y)
+        if middle:
+            self.chart.text(px, py, text, size, anchor, colour, bold, valign="middle")
+        elif above:
+            self.chart.text(px, py - gap, text, size, anchor, colour, bold, valign="bottom")
+        else:
+            self.chart.text(px, py + gap, text, size, anchor, colour, bold, valign="top")
+
+    def note(self, lines: list[str]) -> None:
+        self.chart.text(self.left + self.width / 2, self.top + self.height / 2, lines, 10, colour="#666666",
+                        valign="middle")
+
+    def title(self, text: str) -> None:
+        self.chart.text(self.left, self.top - 8, text, 11, anchor="start", bold=True)
+
+    def x_labels(self, positions, labels, bold_last: bool = False, size: float = 10) -> None:
+        crowded = len(labels) > 8
+        y = self.top + self.height + 6
+        for index, (x, label) in enumerate(zip(positions, labels)):
+            bold = bold_last and index == len(labels) - 1
+            if crowded:
+                self.chart.text(self.px(x), y + size * 0.8, label, size, "end", "#333333", bold, rotate=-30)
+            else:
+                self.chart.text(self.px(x), y, label, size, "middle", "#333333", bold, valign="top")
+
+    def y_labels(self, positions, labels) -> None:
+        for y, label in zip(positions, labels):
+            self.chart.text(self.left - 8, self.py(y), label, 10, "end", "#333333", valign="middle")
+
+    def x_label(self, text: str) -> None:
+        self.chart.text(self.left + self.width / 2, self.top + self.height + 26, text, 10, valign="top")
+
+    def y_label(self, text: str) -> None:
+        x, y = self.left - 58, self.top + self.height / 2
+        self.chart.text(x, y, text, 10, rotate=-90)
+
+
+def _small_multiples(count: int, x_range, y_range, row_height: float = 200) -> tuple[_Canvas, list[_Axes]]:
+    """One panel per market, three to a row, sharing the y axis."""
     columns = min(3, count)
     rows = math.ceil(count / columns)
-    fig = _figure(11, row_height * rows + 0.9)
-    axes = fig.subplots(rows, columns, sharey=True, squeeze=False)
-    return fig, [ax for row in axes for ax in row]
+    chart = _Canvas(WIDTH, row_height * rows + 50)
+    axes = [_Axes(chart, x_range, y_range, panel=(i % columns, columns), row=(i // columns, rows, row_height),
+                  gap=30) for i in range(count)]
+    for index, ax in enumerate(axes):
+        lowest = index + columns >= count
+        if lowest:
+            ax.x_label("Week starting (Monday)")
+    return chart, axes
 
 
-def _week_axis_labels(axes: list, count: int) -> None:
-    """'Week starting (Monday)' under the lowest chart of each column."""
-    columns = min(3, count)
-    for column in range(columns):
-        lowest = max(index for index in range(count) if index % columns == column)
-        axes[lowest].set_xlabel("Week starting (Monday)")
+def _week_ticks(ax: _Axes, weeks: list[date]) -> None:
+    """At most about eight week labels under a chart."""
+    step = max(1, math.ceil(len(weeks) / 8))
+    positions = list(range(0, len(weeks), step))
+    y = ax.top + ax.height + 5
+    for index in positions:
+        ax.chart.text(ax.px(index), y, _week_label(weeks[index]), 8.5, colour="#333333", valign="top")
 
 
 def _channel_order(channel: str) -> tuple[int, str]:
@@ -752,42 +963,6 @@ def _colour(channel: str) -> str:
     if channel in CHANNEL_COLOURS:
         return CHANNEL_COLOURS[channel]
     return _SPARE_COLOURS[zlib.crc32(channel.encode("utf-8")) % len(_SPARE_COLOURS)]
-
-
-def _market_ticks(ax, labels: list[str]) -> None:
-    crowded = len(labels) > 8
-    ax.set_xticks(range(len(labels)), labels, rotation=30 if crowded else 0, ha="right" if crowded else "center")
-
-
-def _week_ticks(ax, weeks: list[date]) -> None:
-    """At most about eight week labels under a chart."""
-    step = max(1, math.ceil(len(weeks) / 8))
-    ax.set_xticks(range(0, len(weeks), step), [_week_label(w) for w in weeks[::step]], fontsize=8.5)
-
-
-def _channel_legend(fig: Figure, channels: list[str]) -> None:
-    fig.legend(handles=[Patch(color=_colour(c), label=CHANNEL_NAMES.get(c, c)) for c in channels],
-               loc="outside lower center", ncols=len(channels))
-
-
-def _svg(fig: Figure, prefix: str) -> str:
-    """The figure as an inline <svg>: no XML prolog, no DOCTYPE, no namespace addresses, ids unique on the page."""
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
-    text = buffer.getvalue()
-    text = text[text.index("<svg"):]
-    text = re.sub(r'\s+xmlns(:xlink)?="[^"]*"', "", text, count=2)
-    text = re.sub(r'\s(width|height)="[\d.]+pt"', "", text, count=2)
-    text = text.replace("xlink:href=", "href=")
-    text = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}-{m.group(1)}"', text)
-    text = re.sub(r'(href="|url\()#([^")]+)', lambda m: f"{m.group(1)}#{prefix}-{m.group(2)}", text)
-    return text.replace("<svg", '<svg preserveAspectRatio="xMidYMid meet"', 1)
-
-
-def _png(fig: Figure) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=PNG_DPI, metadata={"Software": None})
-    return buffer.getvalue()
 
 
 # --- Formatting ----------------------------------------------------------------------------------------------------
