@@ -18,18 +18,13 @@ from decimal import Decimal
 import duckdb
 
 from warehouse.database import transaction
-from warehouse.refresh import create_refresh_days, mark_refreshed
+from warehouse.refresh import REFRESHED, create_refresh_days, mark_refreshed, refreshed_day_ranges
 
-# Days the marts already hold whose CRM revenue changed since they were built: a deal moved, re-priced, or newly
-# matched to a campaign.
-_CRM_CHANGED_DAYS = """
+# Days the marts already hold where a deal was matched to a campaign and no longer is, or the other way round (a
+# campaign an export now knows, an account removed from the config). Deals that changed themselves, and campaigns
+# whose account, name or currency changed, are logged in raw.changed_days by staging.
+_UNMATCHED_CHANGED_DAYS = """
 SELECT close_date AS date FROM (
-    (SELECT deal_id, close_date, channel, campaign_id, amount, currency FROM staging.stg_crm_revenue
-     EXCEPT SELECT deal_id, close_date, channel, campaign_id, amount, currency FROM staging.crm_revenue_applied)
-    UNION ALL
-    (SELECT deal_id, close_date, channel, campaign_id, amount, currency FROM staging.crm_revenue_applied
-     EXCEPT SELECT deal_id, close_date, channel, campaign_id, amount, currency FROM staging.stg_crm_revenue)
-    UNION ALL
     (SELECT deal_id, close_date, channel, campaign_id, amount_original, currency FROM unmatched_now
      EXCEPT SELECT deal_id, close_date, channel, campaign_id, amount_original, currency FROM marts.unmatched_revenue)
     UNION ALL
@@ -38,17 +33,17 @@ SELECT close_date AS date FROM (
 ) WHERE $use_crm AND close_date IN (SELECT date FROM staging.refreshed_days)
 """
 
+# Deals matched to no campaign of a configured account (few), then converted.
 _UNMATCHED_NOW = """
 CREATE OR REPLACE TEMP TABLE unmatched_now AS
 SELECT d.deal_id, d.close_date, d.channel, d.campaign_id, d.amount AS amount_original, d.currency,
        marts.convert_money(d.amount, d.currency, d.reporting_currency, f.rate, t.rate) AS amount, d.source
-FROM (SELECT *, $reporting_currency AS reporting_currency FROM staging.stg_crm_revenue WHERE $use_crm) d
+FROM (SELECT *, $reporting_currency AS reporting_currency FROM staging.stg_crm_revenue s
+      WHERE $use_crm AND NOT EXISTS (
+          SELECT 1 FROM staging.campaigns c JOIN raw.accounts USING (channel, account_id)
+          WHERE c.channel = s.channel AND c.campaign_id = s.campaign_id)) d
 ASOF LEFT JOIN raw.fx_rates f ON d.currency = f.currency AND d.close_date >= f.date
 ASOF LEFT JOIN raw.fx_rates t ON d.reporting_currency = t.currency AND d.close_date >= t.date
-WHERE NOT EXISTS (
-    SELECT 1 FROM staging.campaigns c
-    JOIN raw.accounts USING (channel, account_id)
-    WHERE c.channel = d.channel AND c.campaign_id = d.campaign_id)
 """
 
 # The rate rule, applied once per refreshed day and currency: the ECB's rate of the day, or the latest earlier one
@@ -60,15 +55,16 @@ FROM (SELECT d.date, c.currency FROM refresh_days d, (SELECT DISTINCT currency F
 ASOF JOIN raw.fx_rates f ON f.currency = x.currency AND x.date >= f.date
 """
 
-_CAMPAIGN_DAILY = """
+# The campaign rows of some consecutive refreshed days, in day order (see refreshed_day_ranges).
+_CAMPAIGN_DAILY = f"""
 INSERT INTO marts.campaign_daily
 WITH ads AS (
-    SELECT * FROM staging.stg_ad_performance WHERE date IN (SELECT date FROM refresh_days)
+    SELECT * FROM staging.stg_ad_performance WHERE date BETWEEN $first AND $last AND {REFRESHED}
 ),
 deals AS (
     SELECT close_date AS date, channel, campaign_id, amount, currency, $reporting_currency AS reporting_currency
     FROM staging.stg_crm_revenue
-    WHERE $use_crm AND close_date IN (SELECT date FROM refresh_days)
+    WHERE $use_crm AND close_date BETWEEN $first AND $last AND close_date IN (SELECT date FROM refresh_days)
 ),
 deal_revenue AS (
     -- each deal at its close date's rate; one missing rate makes the day's revenue unknown, not smaller
@@ -117,6 +113,7 @@ FROM campaign_days x
 JOIN raw.accounts acc ON acc.channel = x.channel AND acc.account_id = x.account_id
 LEFT JOIN fx_on_day f ON f.currency = x.currency AND f.date = x.date
 LEFT JOIN fx_on_day t ON t.currency = x.reporting_currency AND t.date = x.date
+ORDER BY x.date
 """
 
 _ROI_LOCAL = """
@@ -150,6 +147,10 @@ SCOPE_SUMS = """sum(spend) FILTER (WHERE scope = 'local') AS local_spend,
 
 _MONTHS = "SELECT DISTINCT CAST(date_trunc('month', date) AS DATE) AS month FROM refresh_days"
 _WEEKS = "SELECT DISTINCT CAST(date_trunc('week', date) AS DATE) AS week FROM refresh_days"
+# Their days, so that reading campaign_daily (clustered by day) skips the blocks of other days.
+_MONTH_DAYS = f"""SELECT CAST(unnest(generate_series(month, CAST(month + INTERVAL 1 MONTH AS DATE) - 1, INTERVAL 1 DAY))
+                         AS DATE) AS date FROM ({_MONTHS})"""
+_WEEK_DAYS = f"SELECT CAST(week + INTERVAL (lag) DAY AS DATE) AS date FROM ({_WEEKS}), range(7) AS lags(lag)"
 
 _LOCAL_VS_GLOBAL = f"""
 INSERT INTO marts.local_vs_global
@@ -157,7 +158,7 @@ WITH paid AS (
     SELECT CAST(date_trunc('month', date) AS DATE) AS month, channel,
            {SCOPE_SUMS}
     FROM marts.campaign_daily
-    WHERE CAST(date_trunc('month', date) AS DATE) IN ({_MONTHS})
+    WHERE date IN ({_MONTH_DAYS})
     GROUP BY ALL
 ),
 organic AS (
@@ -201,7 +202,7 @@ ads AS (
     SELECT CAST(date_trunc('week', date) AS DATE) AS week, channel, market,
            count(DISTINCT date) FILTER (WHERE impressions > 0) AS ad_delivery_days, sum(impressions) AS impressions
     FROM marts.campaign_daily
-    WHERE CAST(date_trunc('week', date) AS DATE) IN ({_WEEKS})
+    WHERE date IN ({_WEEK_DAYS})
     GROUP BY ALL
 ),
 weekly_reach AS (
@@ -228,16 +229,19 @@ LEFT JOIN weekly_reach USING (week, channel, market)
 # Organic engagement rate per week; a week's row also depends on the week before and the one 12 weeks before.
 _ENGAGEMENT_TREND = f"""
 INSERT INTO marts.engagement_trend
-WITH weekly AS (
+WITH affected AS (
+    SELECT DISTINCT CAST(week + INTERVAL (7 * lag) DAY AS DATE) AS week
+    FROM ({_WEEKS}), (VALUES (0), (1), (12)) AS lags(lag)
+),
+weekly AS (
+    -- the affected weeks and the ones they compare with
     SELECT CAST(date_trunc('week', p.date) AS DATE) AS week, p.channel, a.market,
            sum(p.impressions) AS impressions, sum(p.engagements) AS engagements,
            marts.ratio(sum(p.engagements), sum(p.impressions)) AS rate
     FROM staging.stg_posts p JOIN raw.accounts a USING (channel, account_id)
+    WHERE CAST(date_trunc('week', p.date) AS DATE) IN (
+        SELECT CAST(week - INTERVAL (7 * lag) DAY AS DATE) FROM affected, (VALUES (0), (1), (12)) AS lags(lag))
     GROUP BY ALL
-),
-affected AS (
-    SELECT DISTINCT CAST(week + INTERVAL (7 * lag) DAY AS DATE) AS week
-    FROM ({_WEEKS}), (VALUES (0), (1), (12)) AS lags(lag)
 )
 SELECT w.week, w.channel, w.market, w.impressions, w.engagements, w.rate,
        marts.ratio(w.rate, before.rate) - 1 AS change_1w,
@@ -277,7 +281,7 @@ def refresh_marts(
     params = {"reporting_currency": reporting_currency, "use_crm": revenue_source == "crm"}
     with transaction(con):
         con.execute(_UNMATCHED_NOW, params)
-        create_refresh_days(con, start, end, also=_CRM_CHANGED_DAYS, params={"use_crm": params["use_crm"]})
+        create_refresh_days(con, start, end, also=_UNMATCHED_CHANGED_DAYS, params={"use_crm": params["use_crm"]})
         for table in ("campaign_daily", "roi_local", "roi_global"):
             con.execute(f"DELETE FROM marts.{table} WHERE date IN (SELECT date FROM refresh_days)")
         con.execute(f"DELETE FROM marts.local_vs_global WHERE month IN ({_MONTHS})")
@@ -287,7 +291,8 @@ def refresh_marts(
                 SELECT CAST(week + INTERVAL (7 * lag) DAY AS DATE) FROM ({_WEEKS}), (VALUES (0), (1), (12)) l(lag))"""
         )
         con.execute(_FX_ON_DAY)
-        con.execute(_CAMPAIGN_DAILY, params)
+        for first, last in refreshed_day_ranges(con, "staging.stg_ad_performance"):
+            con.execute(_CAMPAIGN_DAILY, {**params, "first": first, "last": last})
         con.execute(_ROI_LOCAL)
         con.execute(_ROI_GLOBAL)
         con.execute(_LOCAL_VS_GLOBAL)
@@ -296,11 +301,6 @@ def refresh_marts(
         con.execute("DELETE FROM marts.unmatched_revenue")
         con.execute("INSERT INTO marts.unmatched_revenue SELECT * FROM unmatched_now")
         mark_refreshed(con)
-        con.execute("DELETE FROM staging.crm_revenue_applied")
-        con.execute(
-            "INSERT INTO staging.crm_revenue_applied "
-            "SELECT deal_id, close_date, channel, campaign_id, amount, currency FROM staging.stg_crm_revenue"
-        )
     days = [row[0] for row in con.execute("SELECT date FROM refresh_days ORDER BY date").fetchall()]
     return MartsRefresh(days=days, row_counts=_row_counts(con), spend_totals=_spend_totals(con))
 

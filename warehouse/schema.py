@@ -11,6 +11,8 @@ import hashlib
 
 import duckdb
 
+from warehouse.database import transaction
+
 # Amounts as the platforms and the CRM give them (LinkedIn reports sub-cent spend, X and Google micros).
 MONEY = "DECIMAL(18,6)"
 # Amounts in the reporting currency: converted per row and rounded to the cent, so every total adds up as shown.
@@ -163,14 +165,24 @@ DDL = [
         currency VARCHAR NOT NULL,
         source VARCHAR NOT NULL
     )""",
-    f"""CREATE TABLE IF NOT EXISTS staging.crm_revenue_applied (
-        -- the CRM deals as the marts last saw them, to find the days a changed deal touches
-        deal_id VARCHAR NOT NULL,
-        close_date DATE NOT NULL,
+    """CREATE TABLE IF NOT EXISTS staging.crm_files_staged (
+        -- the raw.export_files rows of the CRM files as stg_crm_revenue last saw them, to find the changed ones
+        path VARCHAR NOT NULL,
+        modified_at TIMESTAMP NOT NULL,
+        size_bytes BIGINT NOT NULL,
+        status VARCHAR NOT NULL,
+        checked_at TIMESTAMP NOT NULL
+    )""",
+    """CREATE TABLE IF NOT EXISTS staging.campaigns (
+        -- every campaign staging knows, with its latest account, name and currency (for CRM attribution); kept up
+        -- to date by each staging refresh (warehouse/staging.py)
         channel VARCHAR NOT NULL,
         campaign_id VARCHAR NOT NULL,
-        amount {MONEY} NOT NULL,
-        currency VARCHAR NOT NULL
+        account_id VARCHAR NOT NULL,
+        campaign_name VARCHAR,
+        currency VARCHAR NOT NULL,
+        last_date DATE NOT NULL,            -- its latest day: the account and currency are that day's
+        name_date DATE                      -- its latest day with a name
     )""",
     """CREATE TABLE IF NOT EXISTS staging.refreshed_days (
         -- the days the marts hold, and when they were last rebuilt
@@ -276,14 +288,6 @@ DDL = [
     )""",
 ]
 
-# Every campaign any loaded export knows, with its latest account, name and currency (for CRM attribution).
-CAMPAIGNS_VIEW = "CREATE OR REPLACE VIEW staging.campaigns AS " + " UNION ALL ".join(
-    f"""SELECT '{channel}' AS channel, campaign_id, arg_max(account_id, date) AS account_id,
-               arg_max(campaign_name, date) AS campaign_name, arg_max(currency, date) AS currency
-        FROM {table} GROUP BY campaign_id"""
-    for channel, table in AD_TABLES.items()
-)
-
 # DuckDB divides DECIMALs into DOUBLEs; these divide exactly in integer micro-units and round half away from zero.
 MACROS = [
     # Exact value of a DECIMAL with at most six decimals, in millionths.
@@ -352,7 +356,7 @@ MIGRATIONS = [
 
 
 def _statements() -> list[str]:
-    return [*DDL, *MIGRATIONS, CAMPAIGNS_VIEW, *MACROS, *TABLE_MACROS]
+    return [*DDL, *MIGRATIONS, *MACROS, *TABLE_MACROS]
 
 
 # The schema's fingerprint: a database stamped with it has every table, view and macro of this version.
@@ -367,6 +371,37 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
             return
     except duckdb.CatalogException:
         pass
-    for statement in _statements():
-        con.execute(statement)
-    con.execute("CREATE OR REPLACE TABLE raw.schema_version AS SELECT ? AS version", [SCHEMA_VERSION])
+    with transaction(con):
+        had_campaigns_view = _exists(con, "duckdb_views()", "view_name", "campaigns")
+        if had_campaigns_view:  # before the table, a view of that name aggregated all of raw on every query
+            con.execute("DROP VIEW staging.campaigns")
+        for statement in _statements():
+            con.execute(statement)
+        if had_campaigns_view:
+            from warehouse.staging import rebuild_campaigns  # staging imports this module
+
+            rebuild_campaigns(con)
+        if _exists(con, "duckdb_tables()", "table_name", "crm_revenue_applied"):
+            con.execute(_CRM_PENDING_DAYS)
+            con.execute("DROP TABLE staging.crm_revenue_applied")
+        con.execute("CREATE OR REPLACE TABLE raw.schema_version AS SELECT ? AS version", [SCHEMA_VERSION])
+
+
+# Before CRM staging logged the days it changes, the marts compared it with a copy of what they last applied: the
+# days of changes not applied yet are logged once, as that copy goes.
+_CRM_PENDING_DAYS = """
+INSERT INTO raw.changed_days
+SELECT DISTINCT close_date FROM (
+    (SELECT deal_id, close_date, channel, campaign_id, amount, currency FROM staging.stg_crm_revenue
+     EXCEPT SELECT * FROM staging.crm_revenue_applied)
+    UNION ALL
+    (SELECT * FROM staging.crm_revenue_applied
+     EXCEPT SELECT deal_id, close_date, channel, campaign_id, amount, currency FROM staging.stg_crm_revenue))
+"""
+
+
+def _exists(con: duckdb.DuckDBPyConnection, catalog: str, column: str, name: str) -> bool:
+    """Whether the staging schema has an object of this name in a DuckDB catalog function (an older version's)."""
+    return con.execute(
+        f"SELECT count(*) FROM {catalog} WHERE schema_name = 'staging' AND {column} = $name", {"name": name}
+    ).fetchone()[0] > 0
