@@ -1,9 +1,10 @@
 """Which days a run rebuilds in staging and the marts.
 
 A run rebuilds its own days. Inputs can change other days too: an API re-pull of the restatement window, a new
-export overlapping older days, a CRM deal moved to another day. Raw loaders record those days in
-raw.changed_days; a run also rebuilds the ones the marts already hold (days never built are left to their own run,
-whose staging will then be loaded from raw). The marts' refresh clears raw.changed_days when it commits.
+export overlapping older days, a CRM deal moved to another day, a campaign moved to another account. Raw loaders
+record the days whose rows they change in raw.changed_days, and staging the days of the CRM deals and campaigns it
+changes; a run also rebuilds the ones the marts already hold (days never built are left to their own run, whose
+staging will then be loaded from raw). The marts' refresh clears raw.changed_days when it commits.
 """
 
 from __future__ import annotations

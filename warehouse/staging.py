@@ -64,8 +64,8 @@ def build_stg_ad_performance(con: duckdb.DuckDBPyConnection, start: date, end: d
 # transaction as the rows, so only campaigns seen on those days, or whose latest day was one of them, change.
 
 # Each campaign's latest account, name and currency among some raw rows of one channel (`{where}`), with the days
-# they come from. On its latest day the newest source wins, as in staging (then the greatest account id, so any
-# order of runs agrees); the name is the latest one given.
+# they come from. On its latest day the greatest account id wins (so any order of runs agrees), then the newest
+# source, as in staging; the name is the latest one given.
 _LATEST = "row(date, account_id, source_updated_at, source, coalesce(line, 0))"
 _LATEST_OF_ROWS = f"""
 INSERT INTO campaigns_seen
