@@ -8,6 +8,7 @@ DuckDB's CSV reader using this layout, which is what keeps large backfills fast.
 from __future__ import annotations
 
 import csv
+import functools
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -130,6 +131,7 @@ class ExportLayout:
         return self.columns[name].header
 
 
+@functools.lru_cache(maxsize=4096)  # the same headers and aliases, file after file
 def normalize_header(text: str) -> str:
     """Compare headers ignoring case, Unicode compatibility forms, typographic apostrophes and runs of spaces."""
     text = unicodedata.normalize("NFKC", text).replace("\ufeff", "").replace("\u2019", "'")
@@ -203,11 +205,21 @@ def _find_alias(alias: str, normalized: list[str]) -> tuple[int | None, str | No
     return None, None
 
 
+def _first_lines(text: str, count: int) -> list[str]:
+    """text.splitlines()[:count], without splitting the rest of the head."""
+    end = -1
+    for _ in range(count + 1):
+        end = text.find("\n", end + 1)
+        if end < 0:
+            return text.splitlines()[:count]
+    return text[:end].splitlines()[:count]
+
+
 def detect_layout(path: Path, export_format: ExportFormat) -> ExportLayout:
     """Find the header row by its content (never by a fixed line count) and map its columns to common fields."""
     path = Path(path)
     text, encoding = read_head(path)
-    lines = text.splitlines()[:HEAD_LINES]
+    lines = _first_lines(text, HEAD_LINES)
     best: tuple[int, int, ExportLanguage, dict[str, Column]] | None = None
     for line_number, line in enumerate(lines, start=1):
         if not line.strip():

@@ -121,6 +121,16 @@ def test_blank_line_between_rows_keeps_error_line_right(tmp_path):
     }
 
 
+def test_utf16_characters_holding_a_newline_byte_do_not_shift_line_numbers(tmp_path):
+    # 'Ċ' (U+010A) is written 0A 01 in UTF-16 LE: a newline byte that is not a newline.
+    with_blank_line = BLANK_LINE_EXPORT.replace(b"P\x00a\x00", "Ċ".encode("utf-16-le"))
+    without = with_blank_line.replace("\r\n\r\n9/2".encode("utf-16-le"), "\r\n9/2".encode("utf-16-le"))
+    loaded = load_export(tmp_path / "a", "linkedin", "report.csv", without)
+    assert [(row["line"], row["campaign_name"]) for row in loaded.rows] == [(7, "Ċris – IT"), (8, "Ċris – IT")]
+    loaded = load_export(tmp_path / "b", "linkedin", "report.csv", with_blank_line)
+    assert [row["line"] for row in loaded.rows] == [7, 9]
+
+
 def test_files_of_one_shape_load_together_and_a_bad_one_is_rejected_alone(tmp_path):
     # Three downloads of one account, read as one batch: each keeps its own line numbers, and the one DuckDB's reader
     # refuses (a cell too many) is rejected alone, named with its line, while the others load.

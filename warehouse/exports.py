@@ -353,7 +353,7 @@ def _fix_line_numbers(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFil
     header_line = batch[0].layout.header_line
     counted = dict(con.execute("SELECT file_index, count(*) FROM export_rows GROUP BY 1").fetchall())
     for index, item in enumerate(batch):
-        if header_line + counted.get(index, 0) == count_lines(item.layout.path, item.layout.encoding):
+        if not _has_lines_without_rows(item.layout.path, item.layout.encoding, header_line + counted.get(index, 0)):
             continue
         con.execute(
             "UPDATE export_rows SET line = $starts[line - $header_line] WHERE file_index = $file_index",
@@ -375,15 +375,27 @@ def _record_start_lines(layout: ExportLayout) -> list[int]:
     return starts
 
 
-def count_lines(path: Path, encoding: str) -> int:
-    """Lines in a file, counted at C speed without decoding it."""
+def count_lines(path: Path, encoding: str, exact: bool = True) -> int:
+    """Lines in a file, counted at C speed without decoding it.
+
+    Not `exact`, a UTF-16 file's newline bytes are counted alone (three times faster than the two-byte newline):
+    never fewer than its lines, and as many unless another character holds a 0x0A byte.
+    """
     newline = b"\n\x00" if encoding == "utf-16" else b"\n"
+    pattern = newline if exact else b"\n"
     count, last = 0, b""
     with open(path, "rb") as handle:
         while chunk := handle.read(1 << 22):
-            count += (last[-1:] + chunk).count(newline) if encoding == "utf-16" else chunk.count(newline)
+            count += (last[-1:] + chunk).count(pattern) if len(pattern) > 1 else chunk.count(pattern)
             last = chunk
     return count + (0 if last.endswith(newline) else 1)
+
+
+def _has_lines_without_rows(path: Path, encoding: str, lines_with_rows: int) -> bool:
+    """Whether a file has more lines than its header and rows take (a file never has fewer)."""
+    if count_lines(path, encoding, exact=False) == lines_with_rows:
+        return False
+    return count_lines(path, encoding) != lines_with_rows
 
 
 def _csv_error(layout: ExportLayout, error: duckdb.Error) -> ExportError:
