@@ -17,9 +17,11 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import requests
+if TYPE_CHECKING:  # imported when a session starts: a run without API accounts never needs it
+    import requests
 
 # Query parameters that carry credentials: never logged, never in an error message.
 SECRET_PARAMS = {"access_token", "client_secret", "refresh_token", "developer_token"}
@@ -148,6 +150,8 @@ class ApiSession:
     requests_made: int = 0
 
     def __post_init__(self) -> None:
+        import requests
+
         self._http = requests.Session()
         self._http.headers.update(self.headers)
         self._http.auth = self.auth
@@ -185,6 +189,8 @@ class ApiSession:
         )
 
     def _attempt(self, method: str, url: str, **kwargs) -> tuple[requests.Response | None, Verdict]:
+        import requests
+
         self.requests_made += 1
         try:
             response = self._http.request(method, url, timeout=self.policy.timeout_seconds, **kwargs)

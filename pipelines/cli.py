@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 from datetime import date, datetime, timedelta, timezone
@@ -44,7 +45,16 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    # What the imports made lives as long as the process: the garbage collector need not walk it on every full
+    # collection of the run, nor once more on the way out (a quarter of a second each with Dagster loaded).
+    gc.freeze()
+    try:
+        return _command(_parser().parse_args(argv))
+    finally:
+        gc.freeze()
+
+
+def _command(args: argparse.Namespace) -> int:
     try:
         config = load_config()
     except ConfigError as error:

@@ -4,12 +4,12 @@ from datetime import date, datetime, timezone
 
 import dagster as dg
 
-from connectors.api_clients import API_CLIENTS, LOOKBACK_DAYS, POSTS_CLIENTS, POSTS_LOOKBACK_DAYS
+from connectors import api_clients
+from connectors.api_clients import LOOKBACK_DAYS, POSTS_LOOKBACK_DAYS
 from connectors.api_pull import ApiAccount
 from connectors.channels import CHANNELS, EXPORT_FORMATS, ORGANIC_KINDS
 from connectors.crm.export import CRM_EXPORT
 from connectors.credentials import MissingCredentials, credentials_for
-from connectors.ecb.download import download_reference_rates
 from connectors.ecb.reference_rates import detect_rates_layout
 from connectors.export_layout import ExportError
 from pipelines.assets.metadata import money, table_metadata
@@ -85,6 +85,8 @@ def build_raw_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefin
         problems = []
         downloaded = {}
         if config.fx_rates_url:
+            from connectors.ecb.download import download_reference_rates  # an HTTP library, only for downloads
+
             try:
                 got = download_reference_rates(
                     config.fx_rates, base_url=config.fx_rates_url, clock=platform_api.clock(),
@@ -217,13 +219,14 @@ def _pull_api_accounts(
     (`posts_source = "api"`), over the run's days, the window before its last day that the platform still changes,
     and what an earlier pull left missing."""
     if posts:
-        kind, clients, lookbacks, pull = ORGANIC_KINDS[channel], POSTS_CLIENTS, POSTS_LOOKBACK_DAYS, pull_posts
+        kind, lookbacks, pull = ORGANIC_KINDS[channel], POSTS_LOOKBACK_DAYS, pull_posts
         accounts = [a for a in config.accounts if a.channel == channel and a.posts_source == "api"]
     else:
-        kind, clients, lookbacks, pull = channel, API_CLIENTS, LOOKBACK_DAYS, pull_account
+        kind, lookbacks, pull = channel, LOOKBACK_DAYS, pull_account
         accounts = [a for a in config.accounts if a.channel == channel and a.source == "api"]
     if not accounts:
         return []
+    clients = api_clients.POSTS_CLIENTS if posts else api_clients.API_CLIENTS
     clock = platform_api.clock()
     pulled_at = datetime.fromtimestamp(clock.now(), tz=timezone.utc).replace(tzinfo=None)
     try:
