@@ -257,9 +257,9 @@ def load_batch(
             rows.update(one_rows)
             rejected.update(one_rejected)
         return rows, rejected
-    _type_cells(con, batch)
+    _type_cells(con, batch, currencies)
     row_fields, zero_when_empty = _row_fields(batch[0].export.account_id, table)
-    rejected = _check_cells(con, batch, currencies)
+    rejected = _check_cells(con, batch)
     if len(rejected) == len(batch):
         return {}, rejected
     con.execute("UPDATE export_batch SET loading = NOT list_contains(?, source)", [sorted(rejected)])
@@ -439,8 +439,11 @@ def _parse_expression(layout: ExportLayout, name: str) -> str:
     return number
 
 
-def _type_cells(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile]) -> None:
-    """export_rows: each row's file and line, whether it is data, and every field typed next to its text."""
+def _type_cells(
+    con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile], currencies: Sequence[str] = ()
+) -> None:
+    """export_rows: each row's file, line and place in export_cells, whether it is data, every field typed, and the
+    first of the layout's cell problems (_cell_problems) it has, if any."""
     layout = batch[0].layout
     # Most cells are plain numbers and cast directly; only the others (thousands separators, spaces, decimal
     # commas) go through the cleaning regex. With a decimal comma, a cell holding a dot is never cast directly.
@@ -457,7 +460,14 @@ def _type_cells(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile]) ->
     typed = ", ".join(
         f"{_parse_expression(layout, name)} AS {name}, {_cell(layout, name)} AS {name}__text" for name in layout.columns
     )
+    problems = _cell_problems(layout)
+    # The first problem in the list's order; the cells' text is used here and not kept.
+    problem = " ".join(f"WHEN {condition} THEN {index}" for index, (condition, _, _) in enumerate(problems))
+    problem = f"CASE WHEN NOT is_data THEN NULL {problem} END" if problems else "CAST(NULL AS INTEGER)"
     params |= {
+        "empty": EMPTY_MARKERS,
+        "currencies": list(currencies),
+        **{f"allowed_{name}": list(values) for name, values in layout.format.allowed_values.items()},
         "date_formats": list(layout.language.date_formats),
         "decimal_separator": layout.language.decimal_separator,
         "header_line": layout.header_line,
@@ -465,8 +475,10 @@ def _type_cells(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile]) ->
     # A file's rows are consecutive in export_cells: its line numbers count from its first row.
     sql = f"""CREATE OR REPLACE TEMP TABLE export_rows AS
               WITH firsts AS (SELECT filename, min(rowid) AS first_row FROM export_cells GROUP BY filename)
-              SELECT b.file_index, $header_line + 1 + c.rowid - f.first_row AS line, {is_data} AS is_data, {typed}
-              FROM export_cells c JOIN firsts f USING (filename) JOIN export_batch b ON b.path = c.filename"""
+              SELECT COLUMNS(lambda c: NOT ends_with(c, '__text')), {problem} AS problem FROM (
+                  SELECT b.file_index, $header_line + 1 + c.rowid - f.first_row AS line, c.rowid AS cells_row,
+                         {is_data} AS is_data, {typed}
+                  FROM export_cells c JOIN firsts f USING (filename) JOIN export_batch b ON b.path = c.filename)"""
     con.execute(sql, _bind(sql, params))
     _fix_line_numbers(con, batch)
 
@@ -538,27 +550,18 @@ def _cell_problems(layout: ExportLayout) -> list[tuple[str, str, str]]:
     return problems
 
 
-def _check_cells(
-    con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile], currencies: Sequence[str]
-) -> dict[str, ExportError]:
+def _check_cells(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile]) -> dict[str, ExportError]:
     """Each file's first bad cell, in line order: the files to reject, each error naming line and column."""
     layout = batch[0].layout
     problems = _cell_problems(layout)
-    if not problems:
-        return {}
-    firsts = ", ".join(f"min(line) FILTER (WHERE {condition})" for condition, _, _ in problems)
-    sql = f"SELECT file_index, {firsts} FROM export_rows WHERE is_data GROUP BY file_index"
-    params = {"empty": EMPTY_MARKERS, "currencies": list(currencies)}
-    params.update({f"allowed_{name}": list(values) for name, values in layout.format.allowed_values.items()})
     rejected: dict[str, ExportError] = {}
-    for file_index, *found in con.execute(sql, _bind(sql, params)).fetchall():
-        hits = [(line, problem) for line, problem in zip(found, problems) if line is not None]
-        if not hits:
-            continue
-        line, (_, name, template) = min(hits, key=lambda hit: hit[0])
-        value = con.execute(
-            f"SELECT {name}__text FROM export_rows WHERE file_index = ? AND line = ?", [file_index, line]
-        ).fetchone()[0]
+    firsts = con.execute(
+        """SELECT file_index, min(line), arg_min(problem, line), arg_min(cells_row, line)
+           FROM export_rows WHERE problem IS NOT NULL GROUP BY file_index"""
+    ).fetchall()
+    for file_index, line, problem, cells_row in firsts:
+        _, name, template = problems[problem]
+        value = con.execute(f"SELECT {_cell(layout, name)} FROM export_cells WHERE rowid = ?", [cells_row]).fetchone()[0]
         item = batch[file_index]
         message = template.format(value=(value or "").strip())
         rejected[item.export.relative] = ExportError(
