@@ -16,9 +16,6 @@ import duckdb
 # The condition on a `date` column that selects the days being refreshed.
 REFRESHED = "date IN (SELECT date FROM refresh_days)"
 
-# A statement over at most this many rows stays in memory under the default 1 GB limit; a whole backfill's spills.
-ROWS_PER_STATEMENT = 250_000
-
 CHANGED_AND_BUILT = """
 SELECT date FROM raw.changed_days WHERE date IN (SELECT date FROM staging.refreshed_days)
 """
@@ -51,24 +48,24 @@ def mark_refreshed(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM raw.changed_days")
 
 
-def refreshed_day_ranges(con: duckdb.DuckDBPyConnection, table: str) -> list[tuple[date, date]]:
-    """The refreshed days in order, as ranges of consecutive days holding at most ROWS_PER_STATEMENT rows of
-    `table` together (a day alone may hold more). Writing one range per statement, in this order, keeps a table
-    clustered by day, so later runs read and rewrite only their days' blocks."""
+def refreshed_day_ranges(con: duckdb.DuckDBPyConnection, table: str, rows_per_range: int) -> list[tuple[date, date]]:
+    """The refreshed days in order, as ranges of consecutive days holding at most `rows_per_range` rows of `table`
+    together (a day alone may hold more). Writing one range per statement, in this order, keeps a table clustered
+    by day, so later runs read and rewrite only their days' blocks."""
     rows = con.execute(
         f"""SELECT date, coalesce(rows, 0) FROM refresh_days
             LEFT JOIN (SELECT date, count(*) AS rows FROM {table} WHERE {REFRESHED} GROUP BY date) USING (date)
             ORDER BY date"""
     ).fetchall()
-    return day_ranges(rows)
+    return day_ranges(rows, rows_per_range)
 
 
-def day_ranges(rows_per_day: list[tuple[date, int]]) -> list[tuple[date, date]]:
-    """Consecutive days holding at most ROWS_PER_STATEMENT rows together (a day alone may hold more)."""
+def day_ranges(rows_per_day: list[tuple[date, int]], rows_per_range: int) -> list[tuple[date, date]]:
+    """Consecutive days holding at most `rows_per_range` rows together (a day alone may hold more)."""
     ranges: list[tuple[date, date]] = []
     rows = 0
     for day, count in rows_per_day:
-        if ranges and rows + count <= ROWS_PER_STATEMENT:
+        if ranges and rows + count <= rows_per_range:
             ranges[-1] = (ranges[-1][0], day)
             rows += count
         else:

@@ -15,6 +15,8 @@ from warehouse.database import transaction
 from warehouse.refresh import REFRESHED, create_refresh_days, record_changed_days, refreshed_day_ranges
 from warehouse.schema import AD_TABLES, POST_TABLES
 
+ROWS_PER_STATEMENT = 250_000  # resolving a million rows at once spilled to disk under the 1 GB memory limit
+
 # Each source of a channel's refreshed rows ranked once, oldest first (modification time, then name): newest-wins
 # then compares integers, not timestamps and paths, on every row.
 _SOURCE_RANKS = f"""
@@ -53,7 +55,7 @@ def build_stg_ad_performance(con: duckdb.DuckDBPyConnection, start: date, end: d
         con.execute(f"DELETE FROM staging.stg_ad_performance WHERE {REFRESHED}")
         for channel, table in AD_TABLES.items():
             con.execute(_SOURCE_RANKS.format(table=table))
-            for first, last in refreshed_day_ranges(con, table):
+            for first, last in refreshed_day_ranges(con, table, ROWS_PER_STATEMENT):
                 con.execute(_NEWEST_ROWS.format(table=table), {"channel": channel, "first": first, "last": last})
         _update_campaigns(con)
     return con.execute(f"SELECT count(*) FROM staging.stg_ad_performance WHERE {REFRESHED}").fetchone()[0]
@@ -64,15 +66,22 @@ def build_stg_ad_performance(con: duckdb.DuckDBPyConnection, start: date, end: d
 # transaction as the rows, so only campaigns seen on those days, or whose latest day was one of them, change.
 
 # Each campaign's latest account, name and currency among some raw rows of one channel (`{where}`), with the days
-# they come from. On its latest day the greatest account id wins (so any order of runs agrees), then the newest
-# source, as in staging; the name is the latest one given.
-_LATEST = "row(date, account_id, source_updated_at, source, coalesce(line, 0))"
+# they come from. They are read on its latest day (for the name, its latest day with one), where the greatest
+# account id wins (so any order of runs agrees), then the newest source, as in staging. Two passes: one arg_max over
+# every row with this whole order as its key is three times slower.
+_ON_THE_DAY = "row(r.account_id, r.source_updated_at, r.source, coalesce(r.line, 0))"
 _LATEST_OF_ROWS = f"""
 INSERT INTO campaigns_seen
-SELECT $channel, campaign_id, arg_max(account_id, {_LATEST}), arg_max(campaign_name, {_LATEST}),
-       arg_max(currency, {_LATEST}), max(date), max(date) FILTER (WHERE campaign_name IS NOT NULL)
-FROM {{table}} WHERE {{where}}
-GROUP BY campaign_id
+WITH r AS (SELECT * FROM {{table}} WHERE {{where}}),
+latest AS (
+    SELECT campaign_id, max(date) AS last_date, max(date) FILTER (WHERE campaign_name IS NOT NULL) AS name_date
+    FROM r GROUP BY campaign_id)
+SELECT $channel, campaign_id, arg_max(r.account_id, {_ON_THE_DAY}) FILTER (WHERE r.date = last_date),
+       arg_max(r.campaign_name, {_ON_THE_DAY}) FILTER (WHERE r.date = name_date),
+       arg_max(r.currency, {_ON_THE_DAY}) FILTER (WHERE r.date = last_date), last_date, name_date
+FROM latest JOIN r USING (campaign_id)
+WHERE r.date = last_date OR r.date = name_date
+GROUP BY campaign_id, last_date, name_date
 """
 
 _NO_CAMPAIGNS_SEEN = "CREATE OR REPLACE TEMP TABLE campaigns_seen AS FROM staging.campaigns LIMIT 0"
