@@ -174,8 +174,8 @@ DDL = [
         checked_at TIMESTAMP NOT NULL
     )""",
     """CREATE TABLE IF NOT EXISTS staging.campaigns (
-        -- every campaign staging knows, with its latest account, name and currency (for CRM attribution); kept up
-        -- to date by each staging refresh (warehouse/staging.py)
+        -- every campaign any loaded export knows, with its latest account, name and currency (for CRM
+        -- attribution); kept up to date from raw by each staging refresh (warehouse/staging.py)
         channel VARCHAR NOT NULL,
         campaign_id VARCHAR NOT NULL,
         account_id VARCHAR NOT NULL,
@@ -389,14 +389,13 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 # Before CRM staging logged the days it changes, the marts compared it with a copy of what they last applied: the
 # days of changes not applied yet are logged once, as that copy goes.
-_CRM_PENDING_DAYS = """
+_DEAL_COLUMNS = "deal_id, close_date, channel, campaign_id, amount, currency"
+_CRM_PENDING_DAYS = f"""
 INSERT INTO raw.changed_days
 SELECT DISTINCT close_date FROM (
-    (SELECT deal_id, close_date, channel, campaign_id, amount, currency FROM staging.stg_crm_revenue
-     EXCEPT SELECT * FROM staging.crm_revenue_applied)
+    (SELECT {_DEAL_COLUMNS} FROM staging.stg_crm_revenue EXCEPT SELECT {_DEAL_COLUMNS} FROM staging.crm_revenue_applied)
     UNION ALL
-    (SELECT * FROM staging.crm_revenue_applied
-     EXCEPT SELECT deal_id, close_date, channel, campaign_id, amount, currency FROM staging.stg_crm_revenue))
+    (SELECT {_DEAL_COLUMNS} FROM staging.crm_revenue_applied EXCEPT SELECT {_DEAL_COLUMNS} FROM staging.stg_crm_revenue))
 """
 
 
