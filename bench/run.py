@@ -438,6 +438,7 @@ def run_all(args: argparse.Namespace, save=lambda report: None) -> dict:
                 for name, (config, snap) in snapshots.items():
                     shutil.rmtree(config.parent)
                     shutil.copytree(snap, config.parent)
+                    os.sync()  # the restored copy's write-back belongs to the restore, not to the timed run
                     say(f"daily {i + 1}/{k}: {name}")
                     daily[name].append(in_fresh_process("pipeline", {"config": str(config), "start": first, "end": end}))
                     say(f"  {daily[name][-1]['seconds']:.1f} s, success {daily[name][-1]['success']}")
