@@ -20,12 +20,14 @@ def con(tmp_path):
         yield con
 
 
-def assert_converted_exactly(con, cases: list[tuple[Decimal, Decimal, Decimal]]) -> None:
-    """Each (amount, rate_from, rate_to) converted by DuckDB equals Python's Decimal result to the cent."""
+def assert_converted_exactly(con, cases: list[tuple[Decimal, Decimal, Decimal]], currency_from: str = "SEK") -> None:
+    """Each (amount, rate_from, rate_to) converted by DuckDB from `currency_from` into EUR equals Python's Decimal
+    result to the cent."""
     con.execute("CREATE TABLE cases (amount DECIMAL(18,6), rate_from DECIMAL(18,6), rate_to DECIMAL(18,6))")
     con.executemany("INSERT INTO cases VALUES (?, ?, ?)", cases)
     converted = con.execute(
-        "SELECT amount, rate_from, rate_to, marts.convert_money(amount, 'SEK', 'EUR', rate_from, rate_to) FROM cases"
+        "SELECT amount, rate_from, rate_to, marts.convert_money(amount, ?, 'EUR', rate_from, rate_to) FROM cases",
+        [currency_from],
     ).fetchall()
     assert len(converted) == len(cases)
     for amount, rate_from, rate_to, result in converted:
@@ -60,6 +62,16 @@ def test_half_cents_round_away_from_zero_and_huge_amounts_stay_exact(con):
 
 def test_convert_money_types_stay_decimal(con):
     assert con.execute("SELECT typeof(marts.convert_money(1.5, 'USD', 'EUR', 1.165, 1))").fetchone()[0] == "DECIMAL(18,2)"
+
+
+def test_a_currency_into_itself_rounds_to_the_cent_half_away_from_zero(con):
+    rng = random.Random(5)
+    cases = []
+    for _ in range(300):
+        cents = Decimal(rng.randint(-10**13, 10**13)) / 100
+        cases.append((cents + Decimal("0.005") * rng.choice([1, -1]), Decimal(1), Decimal(1)))
+        cases.append((Decimal(rng.randint(-10**17, 10**17)) / 10**6, Decimal(1), Decimal(1)))
+    assert_converted_exactly(con, cases, currency_from="EUR")
 
 
 def test_a_currency_into_itself_needs_no_rate(con):

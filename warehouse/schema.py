@@ -324,9 +324,10 @@ MACROS = [
              ELSE CAST(CAST(marts.divide_round(marts.to_micros(amount) * marts.to_micros(rate_to),
                                                marts.to_micros(rate_from) * 10000) AS DECIMAL(38,0)) * 0.01
                        AS DECIMAL(18,2)) END""",
-    # The one FX rule: with the ECB rates of the day (NULL when one is missing); a currency into itself needs none.
+    # The one FX rule: with the ECB rates of the day (NULL when one is missing); a currency into itself needs none,
+    # only rounding to the cent (a DECIMAL cast rounds half away from zero).
     """CREATE OR REPLACE MACRO marts.convert_money(amount, currency_from, currency_to, rate_from, rate_to) AS
-        CASE WHEN currency_from = currency_to THEN marts.convert_at(amount, 1, 1)
+        CASE WHEN currency_from = currency_to THEN CAST(amount AS DECIMAL(18,2))
              ELSE marts.convert_at(amount, rate_from, rate_to) END""",
     # The one ROI definition. Global ROI = sum of local net returns / sum of spend; ROI ratios are never added.
     "CREATE OR REPLACE MACRO marts.net_return(revenue, spend) AS revenue - spend",
