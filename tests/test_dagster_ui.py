@@ -20,6 +20,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -259,14 +260,16 @@ def wait_until_loaded(url: str, process: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"no asset graph served within {STARTUP_TIMEOUT:.0f} s ({last}):\n{log_tail(log)}")
 
 
-@pytest.fixture(scope="module")
-def dagster_ui(tmp_path_factory) -> Iterator[DagsterUI]:
-    """`dg dev -w workspace.yaml` on a free loopback port, with a throwaway instance; stopped whatever happens."""
-    home = tmp_path_factory.mktemp("dagster_home")
+@contextmanager
+def served(home: Path, config: Path) -> Iterator[DagsterUI]:
+    """`dg dev -w workspace.yaml` on a free loopback port, with the instance `home` and the pipeline config
+    `config`; stopped whatever happens."""
     shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
+    with open(home / "dagster.yaml", "a", encoding="utf-8") as settings:
+        settings.write("\nnux:\n  enabled: false\n")  # no "join the community" dialog over the page
     log = home / "dg-dev.log"
     port = free_port()
-    env = {**os.environ, "DAGSTER_HOME": str(home), "ROI_CONFIG": str(REPO / "sample" / "roi.toml")}
+    env = {**os.environ, "DAGSTER_HOME": str(home), "ROI_CONFIG": str(config)}
     dg_dev = [dg_executable(), "dev", "-w", "workspace.yaml", "--port", str(port), "--host", "127.0.0.1"]
     command = [sys.executable, "-c", DEFAULT_SIGNALS_EXEC, *dg_dev]
     with open(log, "wb") as out:
@@ -285,6 +288,13 @@ def dagster_ui(tmp_path_factory) -> Iterator[DagsterUI]:
         yield DagsterUI(url, log)
     finally:
         stop_group(process)
+
+
+@pytest.fixture(scope="module")
+def dagster_ui(tmp_path_factory) -> Iterator[DagsterUI]:
+    """The UI of the bundled sample's definitions, with a throwaway instance."""
+    with served(tmp_path_factory.mktemp("dagster_home"), REPO / "sample" / "roi.toml") as ui:
+        yield ui
 
 
 @pytest.fixture(scope="module")
