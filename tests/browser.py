@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import socket
 import subprocess
 import tempfile
 import time
@@ -35,8 +36,6 @@ def page_values(url: str, steps: list[tuple[str, str]], timeout: float = 60.0) -
 
 
 def _free_port() -> int:
-    import socket
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -55,14 +54,14 @@ def _page_socket(port: int, timeout: float) -> str:
 
 
 async def _drive(socket_url: str, url: str, steps: list[tuple[str, str]], timeout: float) -> list[object]:
-    async with websockets.connect(socket_url, max_size=None) as socket:
+    async with websockets.connect(socket_url, max_size=None) as devtools:
         calls = iter(range(1, 1_000_000))
 
         async def call(method: str, **params) -> dict:
             number = next(calls)
-            await socket.send(json.dumps({"id": number, "method": method, "params": params}))
+            await devtools.send(json.dumps({"id": number, "method": method, "params": params}))
             while True:
-                message = json.loads(await socket.recv())
+                message = json.loads(await devtools.recv())
                 if message.get("id") == number:
                     return message.get("result", {})
 
