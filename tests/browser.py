@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -19,20 +22,21 @@ CHROMIUM = Path("/usr/bin/chromium")
 def page_values(url: str, steps: list[tuple[str, str]], timeout: float = 60.0) -> list[object]:
     """Open `url` in headless Chromium and, for each (action, wait_for) pair of JavaScript expressions, wait until
     `wait_for` is truthy, then evaluate `action`; returns each step's `wait_for` value."""
-    with tempfile.TemporaryDirectory() as profile:
-        port = _free_port()
-        browser = subprocess.Popen(
-            [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--remote-debugging-port={port}", f"--user-data-dir={profile}", "--window-size=1400,1600",
-             "about:blank"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            return asyncio.run(_drive(_page_socket(port, timeout), url, steps, timeout))
-        finally:
-            browser.terminate()
-            browser.wait(timeout=10)
+    profile = tempfile.mkdtemp(prefix="chromium-")
+    port = _free_port()
+    browser = subprocess.Popen(
+        [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+         f"--remote-debugging-port={port}", f"--user-data-dir={profile}", "--window-size=1400,1600", "about:blank"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    try:
+        return asyncio.run(_drive(_page_socket(port, timeout), url, steps, timeout))
+    finally:
+        # The browser's helper processes write to the profile until they end: stop them all, then remove it.
+        os.killpg(browser.pid, signal.SIGKILL)
+        browser.wait(timeout=10)
+        shutil.rmtree(profile, ignore_errors=True)
 
 
 def _free_port() -> int:
