@@ -15,6 +15,7 @@ from pydantic import PrivateAttr
 from connectors.api_session import Clock, RetryPolicy, SystemClock
 from pipelines.config import RoiConfig, load_config
 from warehouse.database import writer_lock
+from warehouse.publish import ready_working_copy
 from warehouse.schema import ensure_schema
 
 # Steps that write the warehouse take a slot in this pool; dagster.yaml limits it to one at a time.
@@ -68,10 +69,16 @@ class WarehouseResource(DuckDBResource):
     file, checking its schema and checkpointing it on close cost 30-60 ms a step. The run holds the writer lock
     (`<working dir>/run.lock`) meanwhile, so a second run, from `roi run`, the UI or the daemon, waits for it
     instead of finding the file locked between two steps. Outside a run, each `connect()` opens its own connection.
+    Before the file is opened, a working file missing or copied but not yet on disk is restored from the analysts'
+    file (`published_database`, see warehouse/publish.py).
     """
+
+    published_database: str | None = None
 
     _run: ExitStack | None = PrivateAttr(default=None)
     _con: duckdb.DuckDBPyConnection | None = PrivateAttr(default=None)
+    _con_stack: ExitStack | None = PrivateAttr(default=None)
+    _locked: bool = PrivateAttr(default=False)
     _log: object = PrivateAttr(default=None)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
@@ -79,20 +86,26 @@ class WarehouseResource(DuckDBResource):
         self._log = context.log
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        run, self._run, self._con = self._run, None, None
+        self.close()
+        run, self._run, self._locked = self._run, None, False
         if run is not None:
             run.close()
 
     @contextmanager
     def connect(self) -> Iterator[duckdb.DuckDBPyConnection]:
         if self._run is None:
+            self._ready_working_copy()
             with self.get_connection() as con:
                 ensure_schema(con)
                 yield con
             return
         if self._con is None:
-            self._run.enter_context(writer_lock(Path(self.database).parent / "run.lock", self._say_waiting))
-            self._con = self._run.enter_context(self.get_connection())
+            if not self._locked:  # the run's first connection; reopened after publishing, the file is whole
+                self._run.enter_context(writer_lock(Path(self.database).parent / "run.lock", self._say_waiting))
+                self._locked = True
+                self._ready_working_copy()
+            self._con_stack = ExitStack()
+            self._con = self._con_stack.enter_context(self.get_connection())
             ensure_schema(self._con)
         try:
             yield self._con
@@ -101,6 +114,17 @@ class WarehouseResource(DuckDBResource):
             raise
         finally:
             _drop_temp_tables(self._con)  # a step's work tables (whole batches of rows) end with it
+
+    def close(self) -> None:
+        """Close the run's connection, keeping the run's lock (publishing moves the file); the next step that
+        connects opens it again."""
+        stack, self._con_stack, self._con = self._con_stack, None, None
+        if stack is not None:
+            stack.close()
+
+    def _ready_working_copy(self) -> None:
+        if self.published_database:
+            ready_working_copy(Path(self.database), Path(self.published_database))
 
     def _say_waiting(self, holder: str) -> None:
         if self._log is not None:
@@ -129,6 +153,7 @@ def build_resources(config: RoiConfig) -> dict[str, dg.ConfigurableResource]:
         # The pipeline's own database; analysts get a published copy (assets/published.py).
         "warehouse": WarehouseResource(
             database=str(config.working_database),
+            published_database=str(config.warehouse),
             # DuckDB's own default is 80 % of the machine's memory, held as cache for the whole run; past the config's
             # limit, large loads and mart refreshes spill to `<working dir>/spill` instead.
             connection_config={

@@ -12,7 +12,6 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from tests.conftest import touch
 
@@ -110,8 +109,7 @@ def _kill_when(process: subprocess.Popen, ready, timeout: float = 120) -> None:
     assert process.wait(timeout=60) == -signal.SIGKILL
 
 
-@pytest.mark.parametrize("moment", ["load", "publish"])
-def test_a_run_killed_mid_way_leaves_the_analysts_file_as_it_was(sample, moment):
+def test_a_run_killed_while_loading_leaves_the_analysts_file_as_it_was(sample):
     config = sample / "roi.toml"
     assert roi_run(config).returncode == 0
     warehouse = sample / "data" / "roi.duckdb"
@@ -120,23 +118,43 @@ def test_a_run_killed_mid_way_leaves_the_analysts_file_as_it_was(sample, moment)
     working = sample / "data" / ".roi-work" / "roi.duckdb"
     size_before = working.stat().st_size
     run = start_run(config)
-    if moment == "load":
-        # The big file's rows are being inserted: the working database grows, its transaction not yet committed.
-        _kill_when(run, lambda: working.stat().st_size > size_before + 8_000_000)
-    else:
-        _kill_when(run, lambda: (warehouse.parent / "roi.duckdb.publishing").exists())
+    # The big file's rows are being inserted: the working database grows, its transaction not yet committed.
+    _kill_when(run, lambda: working.stat().st_size > size_before + 8_000_000)
     assert warehouse.read_bytes() == before_bytes
     assert published_totals(warehouse) == before
 
+    _assert_next_run_counts_the_big_export_once(config, warehouse, working, before)
+
+
+def test_a_run_killed_while_publishing_leaves_a_whole_file_and_the_next_run_its_working_copy(sample):
+    config = sample / "roi.toml"
+    assert roi_run(config).returncode == 0
+    warehouse = sample / "data" / "roi.duckdb"
+    before = published_totals(warehouse)
+    add_big_export(sample)
+    working = sample / "data" / ".roi-work" / "roi.duckdb"
+    run = start_run(config)
+    # The working file was moved over the analysts' file and is being copied back for the next run.
+    _kill_when(run, lambda: (working.parent / "roi.duckdb.unflushed").exists())
+    at_kill = published_totals(warehouse)  # whole: the old file or the new one, never a part
+
+    after = _assert_next_run_counts_the_big_export_once(config, warehouse, working, before)
+    assert at_kill in (before, after)
+
+
+def _assert_next_run_counts_the_big_export_once(config: Path, warehouse: Path, working: Path, before):
     again = roi_run(config)
     assert again.returncode == 0, again.stderr
-    spend, _, rows = published_totals(warehouse)
+    after = published_totals(warehouse)
+    spend, _, rows = after
     assert rows > before[2] and spend > before[0]  # the big export's rows are in, and counted once
     with duckdb.connect(str(working), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM raw.twitter_ads WHERE source LIKE '%big%'").fetchone() == (3_000_000,)
         assert con.execute(
             "SELECT count(*) FROM (SELECT 1 FROM marts.campaign_daily GROUP BY date, channel, account_id, campaign_id "
             "HAVING count(*) > 1)").fetchone() == (0,)
+        assert con.execute(TOTALS).fetchone() == after
+    return after
 
 
 def test_two_runs_at_once_both_finish_and_nothing_is_corrupted(sample):

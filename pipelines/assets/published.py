@@ -24,14 +24,16 @@ def build_published_assets(partitions: dg.PartitionsDefinition) -> list[dg.Asset
     def analyst_warehouse(context: dg.AssetExecutionContext, roi: RoiConfigResource, warehouse: WarehouseResource):
         """The DuckDB file analysts open (config `warehouse`), and each mart as Parquet (config `parquet_dir`).
 
-        A complete copy of the pipeline's database, written aside and renamed over the old file, so an analyst
-        with the file open keeps a consistent snapshot and sees the new data on the next connect. Skipped when
-        an integrity check of the marts fails: analysts keep the last good file.
+        The pipeline's whole database, checkpointed and renamed over the old file, so an analyst with the file
+        open keeps a consistent snapshot and sees the new data on the next connect. Skipped when an integrity
+        check of the marts fails: analysts keep the last good file.
         """
         config = roi.load()
         with warehouse.connect() as con:
-            size = publish_database(con, config.working_database, config.warehouse)
             parquet = publish_parquet(con, config.parquet_dir) if config.parquet_dir else {}
+            con.execute("CHECKPOINT")
+        warehouse.close()  # the file is moved: nothing may write it through an open connection
+        size = publish_database(config.working_database, config.warehouse)
         return dg.MaterializeResult(
             metadata={
                 "path": dg.MetadataValue.path(str(config.warehouse)),
