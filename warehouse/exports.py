@@ -246,7 +246,7 @@ def load_batch(
     The good files of the batch replace their previous rows in one transaction; a rejected file changes nothing.
     """
     try:
-        _read_cells(con, batch)
+        _read_rows(con, batch, currencies)
     except ExportError as error:
         if len(batch) == 1:
             return {}, {batch[0].export.relative: error}
@@ -257,31 +257,31 @@ def load_batch(
             rows.update(one_rows)
             rejected.update(one_rejected)
         return rows, rejected
-    _type_cells(con, batch, currencies)
     row_fields, zero_when_empty = _row_fields(batch[0].export.account_id, table)
+    _summarize_rows(con, batch, _day_field(row_fields.values()))
     rejected = _check_cells(con, batch)
     if len(rejected) == len(batch):
         return {}, rejected
     con.execute("UPDATE export_batch SET loading = NOT list_contains(?, source)", [sorted(rejected)])
     has_days = batch[0].export.account_id is not None  # CRM deals change days through staging, not here
     columns, values = _target_projection(batch[0].layout, row_fields, zero_when_empty, has_account=has_days)
-    day = _day_field(row_fields.values())
-    loading = "SELECT source FROM export_batch WHERE loading"
+    replacing = "SELECT source FROM export_batch WHERE loading AND source IN (SELECT path FROM raw.export_files)"
     with transaction(con):
-        if has_days:
-            record_changed_days(con, f"SELECT date FROM {table} WHERE source IN ({loading})")
-        con.execute(f"DELETE FROM {table} WHERE source IN ({loading})")
+        # Only a file loaded before can have rows to replace (a backfill's files have none: no scan of the table).
+        if con.execute(f"SELECT count(*) FROM ({replacing})").fetchone()[0]:
+            if has_days:
+                record_changed_days(con, f"SELECT date FROM {table} WHERE source IN ({replacing})")
+            con.execute(f"DELETE FROM {table} WHERE source IN ({replacing})")
         con.execute(
             f"""INSERT INTO {table} ({', '.join(columns)})
-                SELECT {', '.join(values)} FROM export_rows JOIN export_batch b USING (file_index)
-                WHERE is_data AND b.loading"""
+                SELECT {', '.join(values)} FROM export_rows r JOIN export_batch b USING (file_index)
+                WHERE r.is_data AND b.loading"""
         )
         if has_days:
             record_changed_days(
-                con, f"SELECT {day}::DATE AS date FROM export_rows JOIN export_batch USING (file_index) "
-                "WHERE is_data AND loading"
+                con, "SELECT date FROM export_days JOIN export_batch USING (file_index) WHERE loading AND rows > 0"
             )
-        counts = _record_files(con, day)
+        counts = _record_files(con)
     return counts, rejected
 
 
@@ -297,20 +297,23 @@ def _row_fields(account_id: str | None, table: str) -> tuple[dict[str, str], set
     return (AD_ROW_FIELDS if account_id is not None else CRM_ROW_FIELDS), ZERO_WHEN_EMPTY
 
 
-def _read_cells(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile]) -> None:
-    """export_cells: every cell of the batch's files as text, in file order, with its file's path; export_batch:
-    the files."""
+def _read_rows(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile], currencies: Sequence[str] = ()) -> None:
+    """export_batch: the files; export_rows: every row of the batch's files, read and typed in one statement, in
+    file order (its rowid), with its file, whether it is data, every field typed and the first of the layout's cell
+    problems (_cell_problems) it has, if any. The cells' text is not kept (_bad_cell_text reads it back)."""
     layout = batch[0].layout
     con.execute(
         """CREATE OR REPLACE TEMP TABLE export_batch (
                file_index INTEGER, path VARCHAR, source VARCHAR, source_updated_at TIMESTAMP, account_id VARCHAR,
-               kind VARCHAR, size_bytes BIGINT, fallback_currency VARCHAR, loading BOOLEAN DEFAULT true)"""
+               kind VARCHAR, size_bytes BIGINT, fallback_currency VARCHAR, loading BOOLEAN DEFAULT true,
+               first_row BIGINT, records BIGINT, starts BIGINT[])"""
     )
     # One statement for the whole batch (executemany is a round trip per file).
     con.execute(
         """INSERT INTO export_batch
            SELECT unnest($file_index), unnest($path), unnest($source), unnest($source_updated_at),
-                  unnest($account_id), unnest($kind), unnest($size_bytes), unnest($fallback_currency), true""",
+                  unnest($account_id), unnest($kind), unnest($size_bytes), unnest($fallback_currency), true,
+                  NULL, NULL, NULL""",
         {
             "file_index": list(range(len(batch))),
             "path": [str(item.layout.path) for item in batch],
@@ -322,17 +325,43 @@ def _read_cells(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile]) ->
             "fallback_currency": [item.fallback_currency for item in batch],
         },
     )
-    names = {f"c{index}": "VARCHAR" for index in range(layout.column_count)}
+    # Most cells are plain numbers and cast directly; only the others (thousands separators, spaces, decimal
+    # commas) go through the cleaning regex. With a decimal comma, a cell holding a dot is never cast directly.
+    con.execute(
+        """CREATE OR REPLACE TEMP MACRO export_number(cell, decimal_separator) AS
+           coalesce(
+               CASE WHEN decimal_separator = '.' THEN TRY_CAST(trim(cell) AS DECIMAL(18,6))
+                    WHEN strpos(cell, '.') = 0 THEN TRY_CAST(replace(trim(cell), ',', '.') AS DECIMAL(18,6)) END,
+               TRY_CAST(CASE WHEN decimal_separator = ','
+                             THEN replace(regexp_replace(trim(cell), '[\\s\\pZ''.]', '', 'g'), ',', '.')
+                             ELSE regexp_replace(trim(cell), '[\\s\\pZ'',]', '', 'g') END AS DECIMAL(18,6)))"""
+    )
+    is_data, params = _data_row_condition(layout)
+    typed = ", ".join(
+        f"{_parse_expression(layout, name)} AS {name}, {_cell(layout, name)} AS {name}__text" for name in layout.columns
+    )
+    problems = _cell_problems(layout)
+    # The first problem in the list's order; the cells' text is used here and not kept.
+    problem = " ".join(f"WHEN {condition} THEN {index}" for index, (condition, _, _) in enumerate(problems))
+    problem = f"CASE WHEN NOT is_data THEN NULL {problem} END" if problems else "CAST(NULL AS INTEGER)"
+    params |= {
+        "empty": EMPTY_MARKERS,
+        "currencies": list(currencies),
+        **{f"allowed_{name}": list(values) for name, values in layout.format.allowed_values.items()},
+        "date_formats": list(layout.language.date_formats),
+        "decimal_separator": layout.language.decimal_separator,
+        **_reader_params(batch),
+    }
+    # The file's index is looked up once per chunk (the reader's filename is one value per chunk), not joined:
+    # the rows must stay in file order.
+    sql = f"""CREATE OR REPLACE TEMP TABLE export_rows AS
+              SELECT COLUMNS(lambda c: NOT ends_with(c, '__text')), {problem} AS problem FROM (
+                  SELECT CAST(list_position($paths, filename) - 1 AS INTEGER) AS file_index, {is_data} AS is_data,
+                         {typed}
+                  FROM {_READER})"""
 
     def read(parallel: bool) -> None:
-        con.execute(
-            """CREATE OR REPLACE TEMP TABLE export_cells AS
-               SELECT * FROM read_csv(?, encoding = ?, delim = ?, quote = '"', escape = '"', header = false,
-                                      skip = ?, auto_detect = false, columns = ?, null_padding = true,
-                                      parallel = ?, filename = true)""",
-            [[str(item.layout.path) for item in batch], layout.encoding, layout.delimiter, layout.header_line,
-             names, parallel],
-        )  # fmt: skip
+        con.execute(sql, _bind(sql, params | {"parallel": parallel}))
 
     try:
         try:
@@ -346,19 +375,63 @@ def _read_cells(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile]) ->
         raise _csv_error(layout, error) from error
 
 
+# Every cell as text, as the layout's files are read (one statement per batch; one file to read a cell back).
+_READER = """read_csv($paths, encoding = $encoding, delim = $delimiter, quote = '"', escape = '"', header = false,
+                      skip = $header_line, auto_detect = false, columns = $names, null_padding = true,
+                      parallel = $parallel, filename = true)"""
+
+
+def _reader_params(batch: Sequence[PendingFile]) -> dict[str, object]:
+    layout = batch[0].layout
+    return {
+        "paths": [str(item.layout.path) for item in batch],
+        "encoding": layout.encoding,
+        "delimiter": layout.delimiter,
+        "header_line": layout.header_line,
+        "names": {f"c{index}": "VARCHAR" for index in range(layout.column_count)},
+    }
+
+
+def _summarize_rows(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile], day: str) -> None:
+    """export_days, one pass over export_rows: per file and day its data rows, and per file its records, first
+    row and first problem; and the files' first rows and line numbering in export_batch."""
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE export_days AS
+            SELECT file_index, CASE WHEN is_data THEN CAST({day} AS DATE) END AS date,
+                   count(*) FILTER (is_data) AS rows, count(*) AS records, min(rowid) AS first_row,
+                   min(rowid) FILTER (problem IS NOT NULL) AS problem_row,
+                   arg_min(problem, rowid) FILTER (problem IS NOT NULL) AS problem
+            FROM export_rows GROUP BY ALL"""
+    )
+    con.execute(
+        """UPDATE export_batch b SET first_row = d.first_row, records = d.records
+           FROM (SELECT file_index, min(first_row) AS first_row, sum(records) AS records
+                 FROM export_days GROUP BY ALL) d
+           WHERE b.file_index = d.file_index"""
+    )
+    _fix_line_numbers(con, batch)
+
+
 def _fix_line_numbers(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile]) -> None:
     """Rows are numbered from the header down, unless a file has more lines than rows after its header (DuckDB's
-    reader drops blank lines; quoted values can span lines): only such a file is read a second time to number them.
-    """
+    reader drops blank lines; quoted values can span lines): only such a file is read a second time to number them
+    (its records' start lines in export_batch.starts)."""
     header_line = batch[0].layout.header_line
-    counted = dict(con.execute("SELECT file_index, count(*) FROM export_rows GROUP BY 1").fetchall())
+    counted = dict(con.execute("SELECT file_index, coalesce(records, 0) FROM export_batch").fetchall())
     for index, item in enumerate(batch):
-        if not _has_lines_without_rows(item.layout.path, item.layout.encoding, header_line + counted.get(index, 0)):
+        if not _has_lines_without_rows(item.layout.path, item.layout.encoding, header_line + counted[index]):
             continue
         con.execute(
-            "UPDATE export_rows SET line = $starts[line - $header_line] WHERE file_index = $file_index",
-            {"starts": _record_start_lines(item.layout), "header_line": header_line, "file_index": index},
+            "UPDATE export_batch SET starts = $starts WHERE file_index = $file_index",
+            {"starts": _record_start_lines(item.layout), "file_index": index},
         )
+
+
+def _line(header_line: int, rowid: str) -> str:
+    """SQL for the line a row of export_rows starts on (`rowid` its rowid there), with export_batch as b."""
+    record = f"({rowid} - b.first_row)"
+    return (f"CASE WHEN b.starts IS NULL THEN {int(header_line) + 1} + {record} "
+            f"ELSE b.starts[{record} + 1] END")  # fmt: skip
 
 
 def _record_start_lines(layout: ExportLayout) -> list[int]:
@@ -439,68 +512,30 @@ def _parse_expression(layout: ExportLayout, name: str) -> str:
     return number
 
 
-def _type_cells(
-    con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile], currencies: Sequence[str] = ()
-) -> None:
-    """export_rows: each row's file, line and place in export_cells, whether it is data, every field typed, and the
-    first of the layout's cell problems (_cell_problems) it has, if any."""
-    layout = batch[0].layout
-    # Most cells are plain numbers and cast directly; only the others (thousands separators, spaces, decimal
-    # commas) go through the cleaning regex. With a decimal comma, a cell holding a dot is never cast directly.
-    con.execute(
-        """CREATE OR REPLACE TEMP MACRO export_number(cell, decimal_separator) AS
-           coalesce(
-               CASE WHEN decimal_separator = '.' THEN TRY_CAST(trim(cell) AS DECIMAL(18,6))
-                    WHEN strpos(cell, '.') = 0 THEN TRY_CAST(replace(trim(cell), ',', '.') AS DECIMAL(18,6)) END,
-               TRY_CAST(CASE WHEN decimal_separator = ','
-                             THEN replace(regexp_replace(trim(cell), '[\\s\\pZ''.]', '', 'g'), ',', '.')
-                             ELSE regexp_replace(trim(cell), '[\\s\\pZ'',]', '', 'g') END AS DECIMAL(18,6)))"""
-    )
-    is_data, params = _data_row_condition(layout)
-    typed = ", ".join(
-        f"{_parse_expression(layout, name)} AS {name}, {_cell(layout, name)} AS {name}__text" for name in layout.columns
-    )
-    problems = _cell_problems(layout)
-    # The first problem in the list's order; the cells' text is used here and not kept.
-    problem = " ".join(f"WHEN {condition} THEN {index}" for index, (condition, _, _) in enumerate(problems))
-    problem = f"CASE WHEN NOT is_data THEN NULL {problem} END" if problems else "CAST(NULL AS INTEGER)"
-    params |= {
-        "empty": EMPTY_MARKERS,
-        "currencies": list(currencies),
-        **{f"allowed_{name}": list(values) for name, values in layout.format.allowed_values.items()},
-        "date_formats": list(layout.language.date_formats),
-        "decimal_separator": layout.language.decimal_separator,
-        "header_line": layout.header_line,
-    }
-    # A file's rows are consecutive in export_cells: its line numbers count from its first row.
-    sql = f"""CREATE OR REPLACE TEMP TABLE export_rows AS
-              WITH firsts AS (SELECT filename, min(rowid) AS first_row FROM export_cells GROUP BY filename)
-              SELECT COLUMNS(lambda c: NOT ends_with(c, '__text')), {problem} AS problem FROM (
-                  SELECT b.file_index, $header_line + 1 + c.rowid - f.first_row AS line, c.rowid AS cells_row,
-                         {is_data} AS is_data, {typed}
-                  FROM export_cells c JOIN firsts f USING (filename) JOIN export_batch b ON b.path = c.filename)"""
-    con.execute(sql, _bind(sql, params))
-    _fix_line_numbers(con, batch)
 
 
 def _data_row_condition(layout: ExportLayout) -> tuple[str, dict[str, object]]:
-    """Blank rows, totals and summary rows are not data; nor, where a format keeps only some rows, the others."""
-    blank = " AND ".join(f"coalesce(trim(c{index}), '') = ''" for index in range(layout.column_count))
+    """Blank rows, totals and summary rows are not data; nor, where a format keeps only some rows, the others.
+
+    Written as CASEs: DuckDB evaluates every operand of an AND or OR in a select list, but a CASE's later branches
+    only for the rows that reach them (most rows stop at their first cell)."""
+    blank = "CASE " + " ".join(f"WHEN coalesce(trim(c{index}), '') <> '' THEN false"
+                               for index in range(layout.column_count)) + " ELSE true END"  # fmt: skip
     not_data = [blank]
     params: dict[str, object] = {}
-    if layout.format.summary_prefixes:
-        not_data.append("list_bool_or([starts_with(trim(coalesce(c0, '')), p) FOR p IN $summary_prefixes])")
-        params["summary_prefixes"] = list(layout.format.summary_prefixes)
+    for index, prefix in enumerate(layout.format.summary_prefixes):
+        not_data.append(f"starts_with(trim(coalesce(c0, '')), $summary_prefix_{index})")
+        params[f"summary_prefix_{index}"] = prefix
     if {"campaign_id", "campaign_name"} <= set(layout.columns):
         # Meta's optional summary row has no campaign at all.
         not_data.append(
             " AND ".join(f"coalesce(trim({_cell(layout, name)}), '') = ''" for name in ("campaign_id", "campaign_name"))
         )
-    condition = "NOT (" + " OR ".join(f"({part})" for part in not_data) + ")"
     for name, values in layout.format.keep_only.items():
         if name in layout.columns:
-            condition += f" AND coalesce(list_contains($keep_{name}, trim({_cell(layout, name)})), false)"
+            not_data.append(f"NOT coalesce(list_contains($keep_{name}, trim({_cell(layout, name)})), false)")
             params[f"keep_{name}"] = sorted(values)
+    condition = "CASE " + " ".join(f"WHEN {part} THEN false" for part in not_data) + " ELSE true END"
     return condition, params
 
 
@@ -556,13 +591,15 @@ def _check_cells(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile]) -
     problems = _cell_problems(layout)
     rejected: dict[str, ExportError] = {}
     firsts = con.execute(
-        """SELECT file_index, min(line), arg_min(problem, line), arg_min(cells_row, line)
-           FROM export_rows WHERE problem IS NOT NULL GROUP BY file_index"""
+        f"""SELECT d.file_index, {_line(layout.header_line, 'min(d.problem_row)')},
+                   arg_min(d.problem, d.problem_row), min(d.problem_row) - b.first_row
+            FROM export_days d JOIN export_batch b USING (file_index) WHERE d.problem_row IS NOT NULL
+            GROUP BY d.file_index, b.first_row, b.starts"""
     ).fetchall()
-    for file_index, line, problem, cells_row in firsts:
+    for file_index, line, problem, record in firsts:
         _, name, template = problems[problem]
-        value = con.execute(f"SELECT {_cell(layout, name)} FROM export_cells WHERE rowid = ?", [cells_row]).fetchone()[0]
         item = batch[file_index]
+        value = _bad_cell_text(con, item, name, record)
         message = template.format(value=(value or "").strip())
         rejected[item.export.relative] = ExportError(
             item.layout.path, message, line=line, column=item.layout.column_label(name)
@@ -570,12 +607,19 @@ def _check_cells(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile]) -
     return rejected
 
 
+def _bad_cell_text(con: duckdb.DuckDBPyConnection, item: PendingFile, name: str, record: int) -> str | None:
+    """The text of a field's cell in a file's `record`-th record after the header, read from the file again."""
+    sql = f"SELECT {_cell(item.layout, name)} FROM {_READER} LIMIT 1 OFFSET $record"
+    params = _reader_params([item]) | {"parallel": False, "record": record}
+    return con.execute(sql, _bind(sql, params)).fetchone()[0]
+
+
 def _target_projection(
     layout: ExportLayout, row_fields: dict[str, str], zero_when_empty: set[str], has_account: bool
 ) -> tuple[list[str], list[str]]:
-    """The raw table's columns and what fills each, from export_rows joined to export_batch (alias b)."""
+    """The raw table's columns and what fills each, from export_rows (alias r) joined to export_batch (alias b)."""
     columns = ["source", "source_updated_at", "line"]
-    values = ["b.source", "b.source_updated_at", "line"]
+    values = ["b.source", "b.source_updated_at", _line(layout.header_line, "r.rowid")]
     if has_account:
         columns.append("account_id")
         values.append("b.account_id")
@@ -594,15 +638,17 @@ def _target_projection(
     return columns, values
 
 
-def _record_files(con: duckdb.DuckDBPyConnection, day: str) -> dict[str, int]:
-    """The registry rows of the batch's loaded files (rows and days each holds); returns the rows per file."""
+def _record_files(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """The registry rows of the batch's loaded files (rows and days each holds, from export_days); returns the rows
+    per file."""
     con.execute("DELETE FROM raw.export_files WHERE path IN (SELECT source FROM export_batch WHERE loading)")
     con.execute(
-        f"""INSERT INTO raw.export_files
-            SELECT b.source, b.kind, b.account_id, b.source_updated_at, b.size_bytes, 'loaded',
-                   count(r.file_index), min(r.{day})::DATE, max(r.{day})::DATE, NULL, now()::TIMESTAMP
-            FROM export_batch b LEFT JOIN export_rows r ON r.file_index = b.file_index AND r.is_data
-            WHERE b.loading GROUP BY ALL"""
+        """INSERT INTO raw.export_files
+           SELECT b.source, b.kind, b.account_id, b.source_updated_at, b.size_bytes, 'loaded',
+                  coalesce(sum(d.rows), 0), min(d.date) FILTER (d.rows > 0), max(d.date) FILTER (d.rows > 0), NULL,
+                  now()::TIMESTAMP
+           FROM export_batch b LEFT JOIN export_days d USING (file_index)
+           WHERE b.loading GROUP BY ALL"""
     )
     return dict(con.execute(
         "SELECT path, rows FROM raw.export_files WHERE path IN (SELECT source FROM export_batch WHERE loading)"
@@ -659,8 +705,7 @@ def days_covered(path: Path, export_format: ExportFormat) -> tuple[date, date] |
     day = _day_field(layout.columns)
     export = ExportFile(path, path.name, "", None, datetime.now(), path.stat().st_size)
     with duckdb.connect() as con:
-        _read_cells(con, [PendingFile(export, layout, None)])
-        _type_cells(con, [PendingFile(export, layout, None)])
+        _read_rows(con, [PendingFile(export, layout, None)])
         first, last = con.execute(
             f"SELECT min({day})::DATE, max({day})::DATE FROM export_rows WHERE is_data"
         ).fetchone()
