@@ -519,18 +519,20 @@ def _data_row_condition(layout: ExportLayout) -> tuple[str, dict[str, object]]:
 
     Written as CASEs: DuckDB evaluates every operand of an AND or OR in a select list, but a CASE's later branches
     only for the rows that reach them (most rows stop at their first cell)."""
-    blank = "CASE " + " ".join(f"WHEN coalesce(trim(c{index}), '') <> '' THEN false"
-                               for index in range(layout.column_count)) + " ELSE true END"  # fmt: skip
-    not_data = [blank]
+    not_data = []
     params: dict[str, object] = {}
-    for index, prefix in enumerate(layout.format.summary_prefixes):
-        not_data.append(f"starts_with(trim(coalesce(c0, '')), $summary_prefix_{index})")
-        params[f"summary_prefix_{index}"] = prefix
     if {"campaign_id", "campaign_name"} <= set(layout.columns):
-        # Meta's optional summary row has no campaign at all.
+        # Meta's optional summary row has no campaign at all; nor has a blank row, so the other cells are not
+        # looked at (the reader then skips making values of the columns no field reads).
         not_data.append(
             " AND ".join(f"coalesce(trim({_cell(layout, name)}), '') = ''" for name in ("campaign_id", "campaign_name"))
         )
+    else:
+        not_data.append("CASE " + " ".join(f"WHEN coalesce(trim(c{index}), '') <> '' THEN false"
+                                           for index in range(layout.column_count)) + " ELSE true END")  # fmt: skip
+    for index, prefix in enumerate(layout.format.summary_prefixes):
+        not_data.append(f"starts_with(trim(coalesce(c0, '')), $summary_prefix_{index})")
+        params[f"summary_prefix_{index}"] = prefix
     for name, values in layout.format.keep_only.items():
         if name in layout.columns:
             not_data.append(f"NOT coalesce(list_contains($keep_{name}, trim({_cell(layout, name)})), false)")
