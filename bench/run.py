@@ -463,7 +463,7 @@ def run_all(args: argparse.Namespace, save=lambda report: None) -> dict:
         generate.generate(tiny, rows=40, years=1 / 365.25, end=end_day, accounts_per_channel=1, processes=1,
                           quiet=True)  # fmt: skip
         tiny_config = bench_config(tiny, "fixed")
-        trivial_proc, trivial_in = [], []
+        trivial_proc = []
         roi_cli, roi_in = [], []
         for i in range(k):
             say(f"fixed cost {i + 1}/{k}")

@@ -14,10 +14,10 @@ import dagster as dg
 from connectors.api_clients import POST_IDS_MATCH_EXPORT
 from connectors.channels import ORGANIC_FORMATS, ORGANIC_KINDS
 from pipelines.assets.metadata import table_metadata
-from pipelines.assets.raw import (
-    ACCOUNTS, API_PULLS_COMPLETE, FILES_ACCEPTED, GROUP, _files_check, _pull_api_accounts, _pull_metadata,
-    _pulls_check, _sync_metadata,
+from pipelines.assets.loads import (
+    API_PULLS_COMPLETE, FILES_ACCEPTED, files_check, pull_api_accounts, pull_metadata, pulls_check, sync_metadata,
 )
+from pipelines.assets.raw import ACCOUNTS, GROUP
 from pipelines.partitions import run_days, writer_settings
 from pipelines.resources import PlatformApiResource, RoiConfigResource, WarehouseResource
 from warehouse.api_posts import accounts_in_both
@@ -84,7 +84,7 @@ def _posts_asset(channel: str, common: dict) -> dg.AssetsDefinition:
         start, end = run_days(context)
         with warehouse.connect() as con:
             report = sync_exports(con, files, misplaced, kind, table, export_format, accounts)
-            pulls = _pull_api_accounts(con, config, channel, start, end, platform_api, posts=True)
+            pulls = pull_api_accounts(con, config, channel, start, end, platform_api, posts=True)
             rows, impressions = con.execute(
                 f"SELECT count(*), coalesce(sum(impressions), 0) FROM {table} WHERE date BETWEEN ? AND ?",
                 [start, end],
@@ -95,10 +95,10 @@ def _posts_asset(channel: str, common: dict) -> dg.AssetsDefinition:
                 [start, end],
             ).fetchall()
             metadata = table_metadata(
-                con, table, rows, **_sync_metadata(report), **_pull_metadata(pulls), impressions=int(impressions),
+                con, table, rows, **sync_metadata(report), **pull_metadata(pulls), impressions=int(impressions),
                 posts_by_account=dg.MetadataValue.json(dict(by_account)),
             )
-            results = [_files_check(key, kind, con), _pulls_check(key, pulls)]
+            results = [files_check(key, kind, con), pulls_check(key, pulls)]
             if not POST_IDS_MATCH_EXPORT[channel]:
                 results.append(_counted_once_check(key, channel, con))
         for problem in [*report.rejected.values(), *(p.message for p in pulls if not p.complete)]:

@@ -1,30 +1,23 @@
 """Raw assets: the inputs mirrored into the warehouse as they are (export files row for row, ECB rates, accounts)."""
 
-from datetime import date, datetime, timezone
-
 import dagster as dg
 
-from connectors import api_clients
-from connectors.api_clients import LOOKBACK_DAYS, POSTS_LOOKBACK_DAYS
-from connectors.api_pull import ApiAccount
-from connectors.channels import CHANNELS, EXPORT_FORMATS, ORGANIC_KINDS
+from connectors.channels import CHANNELS, EXPORT_FORMATS
 from connectors.crm.export import CRM_EXPORT
-from connectors.credentials import MissingCredentials, credentials_for
 from connectors.ecb.reference_rates import detect_rates_layout
 from connectors.export_layout import ExportError
+from pipelines.assets.loads import (
+    API_PULLS_COMPLETE, FILES_ACCEPTED, files_check, pull_api_accounts, pull_metadata, pulls_check, sync_metadata,
+)
 from pipelines.assets.metadata import money, table_metadata
 from pipelines.partitions import run_days, writer_settings
 from pipelines.resources import PlatformApiResource, RoiConfigResource, WarehouseResource
-from warehouse.api_loads import PullOutcome, pull_account, pull_window
-from warehouse.api_posts import pull_posts
 from warehouse.database import transaction
-from warehouse.exports import SyncReport, find_export_files, rejected_files, sync_exports
+from warehouse.exports import find_export_files, sync_exports
 from warehouse.fx import load_fx_rates
 from warehouse.schema import AD_TABLES
 
 GROUP = "raw"
-FILES_ACCEPTED = "export_files_accepted"
-API_PULLS_COMPLETE = "api_pulls_complete"
 
 FX_RATES = dg.AssetKey(["raw", "fx_rates"])
 ACCOUNTS = dg.AssetKey(["raw", "accounts"])
@@ -37,27 +30,6 @@ CHANNEL_LABELS = {
     "facebook": "Meta Ads Manager",
     "youtube": "Google Ads (YouTube video campaigns)",
 }
-
-
-def _files_check(asset_key: dg.AssetKey, kind: str, con) -> dg.AssetCheckResult:
-    rejected = rejected_files(con, kind)
-    return dg.AssetCheckResult(
-        asset_key=asset_key,
-        check_name=FILES_ACCEPTED,
-        passed=not rejected,
-        description="; ".join(rejected.values()) if rejected else "every export file was read",
-        metadata={"rejected_files": dg.MetadataValue.json(rejected)},
-    )
-
-
-def _sync_metadata(report: SyncReport) -> dict[str, object]:
-    return {
-        "files_loaded": len(report.loaded),
-        "files_unchanged": len(report.unchanged),
-        "files_rejected": len(report.rejected),
-        "files_removed": len(report.removed),
-        "rows_loaded": report.rows_loaded,
-    }
 
 
 def build_raw_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefinition]:
@@ -150,8 +122,8 @@ def build_raw_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefin
         with warehouse.connect() as con:
             report = sync_exports(con, files, misplaced, "crm", "raw.crm_deals", CRM_EXPORT, None)
             rows = con.execute("SELECT count(*) FROM raw.crm_deals").fetchone()[0]
-            metadata = table_metadata(con, "raw.crm_deals", rows, **_sync_metadata(report))
-            check = _files_check(CRM_DEALS, "crm", con)
+            metadata = table_metadata(con, "raw.crm_deals", rows, **sync_metadata(report))
+            check = files_check(CRM_DEALS, "crm", con)
         return dg.MaterializeResult(metadata=metadata, check_results=[check])
 
     return [fx_rates, accounts, crm_deals, *(_channel_asset(channel, common) for channel in CHANNELS)]
@@ -194,17 +166,17 @@ def _channel_asset(channel: str, common: dict) -> dg.AssetsDefinition:
                 con, files, misplaced, channel, table, EXPORT_FORMATS[channel],
                 {account.account_id: account.currency for account in accounts},
             )
-            pulls = _pull_api_accounts(con, config, channel, start, end, platform_api)
+            pulls = pull_api_accounts(con, config, channel, start, end, platform_api)
             rows = con.execute(f"SELECT count(*) FROM {table} WHERE date BETWEEN ? AND ?", [start, end]).fetchone()[0]
             spend = con.execute(
                 f"SELECT currency, sum(spend) FROM {table} WHERE date BETWEEN ? AND ? GROUP BY 1 ORDER BY 1",
                 [start, end],
             ).fetchall()
             metadata = table_metadata(
-                con, table, rows, **_sync_metadata(report), **_pull_metadata(pulls),
+                con, table, rows, **sync_metadata(report), **pull_metadata(pulls),
                 spend_by_currency=dg.MetadataValue.json({currency: money(total) for currency, total in spend}),
             )
-            checks = [_files_check(key, channel, con), _pulls_check(key, pulls)]
+            checks = [files_check(key, channel, con), pulls_check(key, pulls)]
         for problem in [*report.rejected.values(), *(p.message for p in pulls if not p.complete)]:
             context.log.error(problem)
         return dg.MaterializeResult(metadata=metadata, check_results=checks)
@@ -212,61 +184,3 @@ def _channel_asset(channel: str, common: dict) -> dg.AssetsDefinition:
     return channel_ads
 
 
-def _pull_api_accounts(
-    con, config, channel: str, start: date, end: date, platform_api, posts: bool = False
-) -> list[PullOutcome]:
-    """Pull each API account of the channel: its ads (`source = "api"`), or with `posts` its page's organic posts
-    (`posts_source = "api"`), over the run's days, the window before its last day that the platform still changes,
-    and what an earlier pull left missing."""
-    if posts:
-        kind, lookbacks, pull = ORGANIC_KINDS[channel], POSTS_LOOKBACK_DAYS, pull_posts
-        accounts = [a for a in config.accounts if a.channel == channel and a.posts_source == "api"]
-    else:
-        kind, lookbacks, pull = channel, LOOKBACK_DAYS, pull_account
-        accounts = [a for a in config.accounts if a.channel == channel and a.source == "api"]
-    if not accounts:
-        return []
-    clients = api_clients.POSTS_CLIENTS if posts else api_clients.API_CLIENTS
-    clock = platform_api.clock()
-    pulled_at = datetime.fromtimestamp(clock.now(), tz=timezone.utc).replace(tzinfo=None)
-    try:
-        credentials = credentials_for(channel, platform_api.environ(), posts=posts)
-    except MissingCredentials as error:
-        return [PullOutcome(kind, a.account_id, start, end, False, 0, 0, str(error)) for a in accounts]
-    outcomes = []
-    for account in accounts:
-        configured = account.posts_lookback_days if posts else account.lookback_days
-        lookback = lookbacks[channel] if configured is None else configured
-        api_account = ApiAccount(
-            channel=channel, account_id=account.account_id, currency=account.currency, timezone=account.timezone,
-            api_base=account.api_base, conversion_action_types=account.conversion_action_types,
-            token_url=account.token_url, page_id=account.page_id,
-        )
-        first, last = pull_window(con, kind, account.account_id, start, end, lookback, config.history_start)
-        client = clients[channel](api_account, credentials, clock, platform_api.policy())
-        outcomes.append(pull(con, client, api_account, first, last, pulled_at))
-    return outcomes
-
-
-def _pull_metadata(pulls: list[PullOutcome]) -> dict[str, object]:
-    if not pulls:
-        return {}
-    return {
-        "api_accounts": len(pulls),
-        "api_rows": sum(p.rows for p in pulls),
-        "api_requests": sum(p.requests for p in pulls),
-        "api_days": ", ".join(f"{p.account_id}: {p.first}..{p.last}" for p in pulls),
-    }
-
-
-def _pulls_check(asset_key: dg.AssetKey, pulls: list[PullOutcome]) -> dg.AssetCheckResult:
-    stopped = [p for p in pulls if not p.complete]
-    return dg.AssetCheckResult(
-        asset_key=asset_key,
-        check_name=API_PULLS_COMPLETE,
-        passed=not stopped,
-        description="; ".join(p.message for p in stopped) if stopped else (
-            f"{len(pulls)} API account(s) pulled in full" if pulls else "no API accounts"
-        ),
-        metadata={"stopped_accounts": dg.MetadataValue.json({p.account_id: p.message for p in stopped})},
-    )
