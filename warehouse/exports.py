@@ -275,7 +275,8 @@ def load_batch(
         con.execute(
             f"""INSERT INTO {table} ({', '.join(columns)})
                 SELECT {', '.join(values)} FROM export_rows r JOIN export_batch b USING (file_index)
-                WHERE r.is_data AND b.loading"""
+                WHERE r.is_data AND b.loading""",
+            {"header_line": batch[0].layout.header_line},
         )
         if has_days:
             record_changed_days(
@@ -352,8 +353,8 @@ def _read_rows(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile], cur
         "decimal_separator": layout.language.decimal_separator,
         **_reader_params(batch),
     }
-    # The file's index is looked up once per chunk (the reader's filename is one value per chunk), not joined:
-    # the rows must stay in file order.
+    # The file's index from the reader's filename rather than a join, which need not keep the rows in file order
+    # (their rowid numbers them).
     sql = f"""CREATE OR REPLACE TEMP TABLE export_rows AS
               SELECT COLUMNS(lambda c: NOT ends_with(c, '__text')), {problem} AS problem FROM (
                   SELECT CAST(list_position($paths, filename) - 1 AS INTEGER) AS file_index, {is_data} AS is_data,
@@ -427,11 +428,11 @@ def _fix_line_numbers(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFil
         )
 
 
-def _line(header_line: int, rowid: str) -> str:
-    """SQL for the line a row of export_rows starts on (`rowid` its rowid there), with export_batch as b."""
+def _line(rowid: str) -> str:
+    """SQL for the line a row of export_rows starts on (`rowid` its rowid there), with export_batch as b and the
+    layout's header line bound as $header_line."""
     record = f"({rowid} - b.first_row)"
-    return (f"CASE WHEN b.starts IS NULL THEN {int(header_line) + 1} + {record} "
-            f"ELSE b.starts[{record} + 1] END")  # fmt: skip
+    return f"CASE WHEN b.starts IS NULL THEN $header_line + 1 + {record} ELSE b.starts[{record} + 1] END"
 
 
 def _record_start_lines(layout: ExportLayout) -> list[int]:
@@ -593,10 +594,11 @@ def _check_cells(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile]) -
     problems = _cell_problems(layout)
     rejected: dict[str, ExportError] = {}
     firsts = con.execute(
-        f"""SELECT d.file_index, {_line(layout.header_line, 'min(d.problem_row)')},
+        f"""SELECT d.file_index, {_line('min(d.problem_row)')},
                    arg_min(d.problem, d.problem_row), min(d.problem_row) - b.first_row
             FROM export_days d JOIN export_batch b USING (file_index) WHERE d.problem_row IS NOT NULL
-            GROUP BY d.file_index, b.first_row, b.starts"""
+            GROUP BY d.file_index, b.first_row, b.starts""",
+        {"header_line": layout.header_line},
     ).fetchall()
     for file_index, line, problem, record in firsts:
         _, name, template = problems[problem]
@@ -619,9 +621,10 @@ def _bad_cell_text(con: duckdb.DuckDBPyConnection, item: PendingFile, name: str,
 def _target_projection(
     layout: ExportLayout, row_fields: dict[str, str], zero_when_empty: set[str], has_account: bool
 ) -> tuple[list[str], list[str]]:
-    """The raw table's columns and what fills each, from export_rows (alias r) joined to export_batch (alias b)."""
+    """The raw table's columns and what fills each, from export_rows (alias r) joined to export_batch (alias b), with
+    the layout's header line bound as $header_line."""
     columns = ["source", "source_updated_at", "line"]
-    values = ["b.source", "b.source_updated_at", _line(layout.header_line, "r.rowid")]
+    values = ["b.source", "b.source_updated_at", _line("r.rowid")]
     if has_account:
         columns.append("account_id")
         values.append("b.account_id")
