@@ -68,11 +68,13 @@ def test_a_batch_numbers_checks_and_records_each_file_on_its_own(tmp_path):
     write(folder, "c.csv", export(row(6), "", row(7)), 1_790_000_200)
     # A row with a campaign but no day is data, and rejects its file.
     write(folder, "d.csv", export(row(8), "\t\t612345001\t\t\t\t\t"), 1_790_000_300)
+    write(folder, "e.csv", export(), 1_790_000_350)  # no rows yet: loaded, holding none
     with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
         ensure_schema(con)
         load_fx_rates(con, detect_rates_layout(rates))
         report = sync(con, exports)
-        assert report.loaded == ["linkedin/123/a.csv", "linkedin/123/c.csv"]
+        assert report.loaded == ["linkedin/123/a.csv", "linkedin/123/c.csv", "linkedin/123/e.csv"]
+        assert report.rows_loaded == 4
         assert report.rejected == {
             "linkedin/123/b.csv": "linkedin/123/b.csv, line 11, column 'Total Spent': cannot read '1O.00' as a number",
             "linkedin/123/d.csv": "linkedin/123/d.csv, line 8, column 'Start Date (in UTC)': "
@@ -90,10 +92,11 @@ def test_a_batch_numbers_checks_and_records_each_file_on_its_own(tmp_path):
         ).fetchall()
         assert [entry[:2] for entry in registry] == [
             ("linkedin/123/a.csv", "loaded"), ("linkedin/123/b.csv", "rejected"), ("linkedin/123/c.csv", "loaded"),
-            ("linkedin/123/d.csv", "rejected"),
+            ("linkedin/123/d.csv", "rejected"), ("linkedin/123/e.csv", "loaded"),
         ]
         assert registry[0][2:] == (2, date(2026, 9, 1), date(2026, 9, 2))
         assert registry[2][2:] == (2, date(2026, 9, 6), date(2026, 9, 7))
+        assert registry[4][2:] == (0, None, None)
 
         # Restated c, fixed b, deleted a, d unchanged (still rejected, not read again).
         write(folder, "b.csv", export(row(3), "", row(4, "20.00")), 1_790_000_400)
@@ -101,6 +104,7 @@ def test_a_batch_numbers_checks_and_records_each_file_on_its_own(tmp_path):
         (folder / "a.csv").unlink()
         report = sync(con, exports)
         assert report.loaded == ["linkedin/123/b.csv", "linkedin/123/c.csv"]
+        assert report.unchanged == ["linkedin/123/e.csv"]
         assert report.removed == ["linkedin/123/a.csv"]
         assert list(report.rejected) == ["linkedin/123/d.csv"]
         assert rows(con) == [
@@ -112,5 +116,5 @@ def test_a_batch_numbers_checks_and_records_each_file_on_its_own(tmp_path):
         assert changed_days(con) == {date(2026, 9, day) for day in (1, 2, 3, 4, 6, 7)}
 
         report = sync(con, exports)
-        assert report.unchanged == ["linkedin/123/b.csv", "linkedin/123/c.csv"]
+        assert report.unchanged == ["linkedin/123/b.csv", "linkedin/123/c.csv", "linkedin/123/e.csv"]
         assert changed_days(con) == set()
