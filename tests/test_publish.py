@@ -115,3 +115,17 @@ def test_across_filesystems_the_file_is_copied_and_flushed(tmp_path):
         for path in working_dir.glob("*"):
             path.unlink()
         working_dir.rmdir()
+
+
+def test_a_working_file_with_changes_only_in_its_log_is_not_published(files):
+    working, target = files
+    before = target.read_bytes()
+    con = duckdb.connect(str(working))
+    con.execute("SET checkpoint_threshold = '1GB'")
+    con.execute("INSERT INTO t VALUES (99)")  # committed to the write-ahead log, not yet to the file
+    try:
+        with pytest.raises(RuntimeError, match="not checkpointed"):
+            publish_database(working, target)
+    finally:
+        con.close()
+    assert target.read_bytes() == before and working.exists()

@@ -34,6 +34,9 @@ BOOT_ID = Path("/proc/sys/kernel/random/boot_id")  # changes at every boot (Linu
 def publish_database(working: Path, target: Path) -> int:
     """Move the working database, checkpointed and closed, over `target`, and put a copy back as the next run's
     working file. Returns the published file's size."""
+    wal = _beside(working, ".wal")
+    if wal.exists() and wal.stat().st_size:
+        raise RuntimeError(f"{working}: not checkpointed ({wal.name} holds changes), not published")
     target.parent.mkdir(parents=True, exist_ok=True)
     _flush(working)  # a no-op after DuckDB's checkpoint, which flushed it: the rename must not publish less
     try:
