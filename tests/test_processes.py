@@ -133,9 +133,18 @@ def test_a_run_killed_while_publishing_leaves_a_whole_file_and_the_next_run_its_
     before = published_totals(warehouse)
     add_big_export(sample)
     working = sample / "data" / ".roi-work" / "roi.duckdb"
+    marker = working.parent / "roi.duckdb.unflushed"  # left by the last publication until a run starts
+    assert marker.exists()
     run = start_run(config)
-    # The working file was moved over the analysts' file and is being copied back for the next run.
-    _kill_when(run, lambda: (working.parent / "roi.duckdb.unflushed").exists())
+    started = {"run": False}
+
+    def publishing() -> bool:
+        """The run took the last copy over, and its own publication just wrote a new marker: the working file was
+        moved over the analysts' file and is being copied back for the next run."""
+        started["run"] = started["run"] or not marker.exists()
+        return started["run"] and marker.exists()
+
+    _kill_when(run, publishing)
     at_kill = published_totals(warehouse)  # whole: the old file or the new one, never a part
 
     after = _assert_next_run_counts_the_big_export_once(config, warehouse, working, before)
