@@ -513,8 +513,6 @@ def _parse_expression(layout: ExportLayout, name: str) -> str:
     return number
 
 
-
-
 def _data_row_condition(layout: ExportLayout) -> tuple[str, dict[str, object]]:
     """Blank rows, totals and summary rows are not data; nor, where a format keeps only some rows, the others.
 
@@ -698,7 +696,6 @@ def rejected_files(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, str]:
         "SELECT path, error FROM raw.export_files WHERE kind = ? AND status = 'rejected' ORDER BY path", [kind]
     ).fetchall()
     return dict(rows)
-
 
 
 def days_covered(path: Path, export_format: ExportFormat) -> tuple[date, date] | None:
