@@ -120,7 +120,8 @@ def _check_credentials(config: RoiConfig) -> str | None:
 
 
 def print_status(config: RoiConfig) -> int:
-    """Per account: last day with data, last API pull, freshness; then rejected files and the last run.
+    """Per account: last day with data, last API pulls (ads and page posts), freshness; then rejected files and the
+    last run.
     Exit 1 when anything is stale or failing, so cron or monitoring can alert on it."""
     today = datetime.now(timezone.utc).date()
     alerts = 0

@@ -19,6 +19,7 @@ from connectors.api_pull import ApiAccount
 from connectors.api_session import AuthError, MalformedResponse, QuotaExhausted, RetryPolicy
 from connectors.credentials import MissingCredentials, credentials_for
 from connectors.organic_posts import OrganicPost
+from pipelines.cli import EXIT_FAILED, print_status
 from pipelines.config import ConfigError, load_config
 from pipelines.runs import materialize_days, run_problems
 from tests.conftest import REPO, PipelineRun, touch
@@ -565,7 +566,7 @@ def test_api_posts_land_in_contact_frequency_and_engagement_trend(fake_platforms
         assert secret not in logs
 
 
-def test_a_stopped_pull_and_a_linkedin_page_in_both_sources_fail_their_checks(fake_platforms, tmp_path):
+def test_a_stopped_pull_and_a_linkedin_page_in_both_sources_fail_their_checks(fake_platforms, tmp_path, capsys):
     fakes = fake_platforms
     pages_of_september(fakes)
     config_path = run_config(tmp_path, fakes.base_url)
@@ -585,3 +586,8 @@ def test_a_stopped_pull_and_a_linkedin_page_in_both_sources_fail_their_checks(fa
     assert run.query("SELECT channel, status FROM raw.api_pulls ORDER BY channel") == [
         ("facebook_posts", "stopped"), ("linkedin_posts", "complete"), ("twitter_posts", "complete"),
         ("youtube_posts", "complete")]
+    # `roi status` says so too, on the account's line.
+    capsys.readouterr()
+    assert print_status(run.config) == EXIT_FAILED
+    facebook_line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("facebook 1234567890"))
+    assert "last posts pull stopped: Meta account 1234567890: " in facebook_line and META_TOKEN not in facebook_line

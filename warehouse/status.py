@@ -1,5 +1,5 @@
-"""What `roi status` reports from the analysts' file: each account's last day with data, its last API pull,
-and the export files that were rejected (read-only: it never waits on, or blocks, a run)."""
+"""What `roi status` reports from the analysts' file: each account's last day with data, its last API pulls of
+ads and of page posts, and the export files that were rejected (read-only: it never waits on, or blocks, a run)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import date, datetime
 
 import duckdb
 
+from connectors.channels import ORGANIC_KINDS
 from warehouse.schema import AD_TABLES
 
 
@@ -19,6 +20,8 @@ class AccountStatus:
     last_pull: str | None  # complete | stopped, for API accounts
     last_pull_message: str | None
     last_pull_at: datetime | None
+    last_posts_pull: str | None = None  # the same for its page's posts, where they come from the API
+    last_posts_pull_message: str | None = None
 
     def problems(self, today: date, freshness_days: int) -> list[str]:
         """Why this account needs attention: no data, data older than `freshness_days`, a stopped pull."""
@@ -29,6 +32,8 @@ class AccountStatus:
             problems.append(f"stale: {(today - self.last_day).days} days old")
         if self.last_pull == "stopped":
             problems.append(f"last pull stopped: {self.last_pull_message}")
+        if self.last_posts_pull == "stopped":
+            problems.append(f"last posts pull stopped: {self.last_posts_pull_message}")
         return problems
 
 
@@ -36,12 +41,18 @@ def account_status(con: duckdb.DuckDBPyConnection, channel: str, account_id: str
     last_day = con.execute(
         f"SELECT max(date) FROM {AD_TABLES[channel]} WHERE account_id = ?", [account_id]
     ).fetchone()[0]
-    pull = con.execute(
+    pull = _last_pull(con, channel, account_id)
+    posts_pull = _last_pull(con, ORGANIC_KINDS[channel], account_id)
+    return AccountStatus(channel, account_id, last_day, *pull, posts_pull[0], posts_pull[1])
+
+
+def _last_pull(con: duckdb.DuckDBPyConnection, kind: str, account_id: str) -> tuple:
+    """(status, message, pulled_at) of the account's last pull of `kind` (raw.api_pulls.channel), or Nones."""
+    return con.execute(
         """SELECT status, message, pulled_at FROM raw.api_pulls WHERE channel = ? AND account_id = ?
            ORDER BY pulled_at DESC LIMIT 1""",
-        [channel, account_id],
+        [kind, account_id],
     ).fetchone() or (None, None, None)
-    return AccountStatus(channel, account_id, last_day, *pull)
 
 
 def rejected_files(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
