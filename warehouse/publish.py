@@ -28,13 +28,14 @@ PARQUET_MARTS = ("campaign_daily", "roi_local", "roi_global", "local_vs_global",
 PARTIAL = ".publishing"  # suffix of a copy being written; a leftover one is from a killed run
 COPYING = ".copying"  # suffix of the working file's copy being made
 UNFLUSHED = ".unflushed"  # marker beside the working file: its copy may still be only in memory
+WAL = ".wal"  # DuckDB's write-ahead log beside a database file
 BOOT_ID = Path("/proc/sys/kernel/random/boot_id")  # changes at every boot (Linux)
 
 
 def publish_database(working: Path, target: Path) -> int:
     """Move the working database, checkpointed and closed, over `target`, and put a copy back as the next run's
     working file. Returns the published file's size."""
-    wal = _beside(working, ".wal")
+    wal = _beside(working, WAL)
     if wal.exists() and wal.stat().st_size:
         raise RuntimeError(f"{working}: not checkpointed ({wal.name} holds changes), not published")
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -57,7 +58,7 @@ def ready_working_copy(working: Path, target: Path) -> None:
     marker = _beside(working, UNFLUSHED)
     if marker.exists() and target.exists() and marker.read_text(encoding="utf-8") != _boot_id():
         working.unlink(missing_ok=True)  # copied before a reboot, which may have lost it
-        _beside(working, ".wal").unlink(missing_ok=True)
+        _beside(working, WAL).unlink(missing_ok=True)
     if not working.exists() and target.exists():
         working.parent.mkdir(parents=True, exist_ok=True)
         _copy_flushed(target, working)
@@ -117,7 +118,7 @@ def publish_parquet(con: duckdb.DuckDBPyConnection, folder: Path) -> dict[str, P
     published = {}
     for mart in PARQUET_MARTS:
         path = folder / f"{mart}.parquet"
-        partial = path.with_name(path.name + PARTIAL)
+        partial = _beside(path, PARTIAL)
         # COPY takes no bound parameter for its target; the path is the config's, quoted as a literal.
         literal = "'" + str(partial).replace("'", "''") + "'"
         con.execute(f"COPY (SELECT * FROM marts.{mart}) TO {literal} (FORMAT parquet)")
