@@ -7,6 +7,7 @@ DuckDB's CSV reader using this layout, which is what keeps large backfills fast.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import functools
 import re
@@ -50,6 +51,14 @@ FIELD_KINDS: dict[str, str] = {
 
 CURRENCY_PLACEHOLDER = "{currency}"
 
+# Total and summary rows, in the exports' languages: a leading cell holding one of these words alone, or followed by
+# a colon (Google Ads' `Total: Campaigns`), on a row without a date. Never data, whatever else the row holds.
+SUMMARY_LABELS = ("total", "totals", "totaal", "totale", "totaux", "totales", "gesamt", "insgesamt", "summe",
+                  "grand total", "totalt", "suma", "razem", "toplam")  # fmt: skip
+SUMMARY_LABEL_PATTERN = r"^\s*(" + "|".join(SUMMARY_LABELS) + r")\s*(:.*)?$"
+# How many cells at the start of a row may hold that label (X's total row leaves its first cell empty).
+SUMMARY_LEADING_CELLS = 4
+
 
 class ExportError(ValueError):
     """A file that cannot be read as its platform's export; the message names the file, line and column."""
@@ -89,8 +98,8 @@ class ExportFormat:
     required: tuple[str, ...]
     # Fields whose cells may never be empty on a data row.
     non_empty: tuple[str, ...] = ("day", "campaign_id")
-    # Rows whose first cell starts with one of these are totals, never data.
-    summary_prefixes: tuple[str, ...] = ("Total",)
+    # Meta's summary row names no campaign at all: such a row is a summary, not a row missing its campaign.
+    summary_without_campaign: bool = False
     # field -> accepted values; other rows are not ours (Google Ads: only Video campaigns are YouTube).
     keep_only: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # field -> accepted values; any other value rejects the file.
@@ -120,12 +129,15 @@ class ExportLayout:
     path: Path
     format: ExportFormat
     language: ExportLanguage
-    encoding: str  # DuckDB's name for it: utf-8, utf-16 or latin-1
+    encoding: str  # Python's name for it: utf-8, utf-16 (little-endian), utf-16-be or cp1252
     delimiter: str
     header_line: int  # 1-based line number of the header row
     column_count: int
     columns: Mapping[str, Column]
     currency_in_header: str | None = None
+    # Lines of the head end in different ways (a preamble with LF above a table with CRLF, after an editor or a
+    # script): CSV readers that pick one line ending for the whole file misread such a file.
+    mixed_line_endings: bool = False
 
     def column_label(self, name: str) -> str:
         return self.columns[name].header
@@ -139,30 +151,49 @@ def normalize_header(text: str) -> str:
 
 
 def read_head(path: Path) -> tuple[str, str]:
-    """Decode the first part of a file; returns (text, DuckDB encoding name)."""
+    """Decode the first part of a file; returns (text, encoding): utf-8, utf-16 (little-endian), utf-16-be or
+    cp1252 (Windows' Western encoding, which Excel writes; it is latin-1 but for 0x80-0x9F: €, quotes, dashes)."""
     try:
         with open(path, "rb") as handle:
             head = handle.read(HEAD_BYTES)
     except OSError as error:
         raise ExportError(path, f"cannot open the file ({error.strerror})") from error
-    if not head.strip():
+    if not head.strip(b"\x00\r\n\t \xef\xbb\xbf\xff\xfe"):
         raise ExportError(path, "the file is empty")
     truncated = len(head) == HEAD_BYTES
-    if head.startswith(b"\xfe\xff"):
-        raise ExportError(path, "UTF-16 big-endian is not supported; save the export as UTF-8 or UTF-16 LE")
-    try:
-        if head.startswith(b"\xff\xfe"):
-            return _decode_prefix(head[2:], "utf-16-le", truncated), "utf-16"
-        if head[1:200:2].count(0) > 20:  # UTF-16 LE written without a byte-order mark
-            return _decode_prefix(head, "utf-16-le", truncated), "utf-16"
-    except UnicodeDecodeError as error:
-        raise ExportError(path, f"not valid UTF-16 text ({error.reason})") from error
+    for bom, zeros, codec in ((b"\xff\xfe", 1, "utf-16"), (b"\xfe\xff", 0, "utf-16-be")):
+        # With a byte-order mark, or without one: a zero byte in every other place of mostly-ASCII text.
+        if head.startswith(bom) or head[zeros:200:2].count(0) > 20:
+            body = head[2:] if head.startswith(bom) else head
+            try:
+                return _decode_prefix(body, "utf-16-le" if codec == "utf-16" else codec, truncated), codec
+            except UnicodeDecodeError as error:
+                raise ExportError(path, f"not valid UTF-16 text ({error.reason})") from error
     if head.startswith(b"\xef\xbb\xbf"):
         head = head[3:]
     try:
         return _decode_prefix(head, "utf-8", truncated), "utf-8"
     except UnicodeDecodeError:
-        return head.decode("latin-1"), "latin-1"
+        return decode_cp1252(head), "cp1252"
+
+
+def decode_cp1252(data: bytes) -> str:
+    """Windows-1252, its five unassigned bytes read as latin-1 (as Windows itself does)."""
+    return data.decode("cp1252", errors="latin1_fallback")
+
+
+codecs.register_error("latin1_fallback", lambda error: (error.object[error.start:error.end].decode("latin-1"), error.end))
+
+
+def line_ending_kinds(text: str) -> set[str]:
+    """How the lines of this text end: some of LF, CRLF and CR."""
+    crlf = text.count("\r\n")
+    counts = {"CRLF": crlf, "LF": text.count("\n") - crlf, "CR": text.count("\r") - crlf}
+    return {kind for kind, count in counts.items() if count}
+
+
+def has_mixed_line_endings(text: str) -> bool:
+    return len(line_ending_kinds(text)) > 1
 
 
 def _decode_prefix(data: bytes, codec: str, truncated: bool) -> str:
@@ -242,6 +273,7 @@ def detect_layout(path: Path, export_format: ExportFormat) -> ExportLayout:
                         column_count=len(cells),
                         columns=columns,
                         currency_in_header=currency,
+                        mixed_line_endings=has_mixed_line_endings(text[:-1]),  # the head may end between CR and LF
                     )
                 if found and (best is None or found > best[0]):
                     best = (found, line_number, language, columns)

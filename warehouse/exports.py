@@ -10,15 +10,32 @@ from __future__ import annotations
 
 import csv
 import re
+import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timezone
 from pathlib import Path
 
 import duckdb
 
-from connectors.export_layout import FIELD_KINDS, ExportError, ExportFormat, ExportLayout, detect_layout
+from connectors.export_layout import (
+    FIELD_KINDS,
+    SUMMARY_LABEL_PATTERN,
+    SUMMARY_LEADING_CELLS,
+    ExportError,
+    ExportFormat,
+    ExportLayout,
+    detect_layout,
+)
 from warehouse.database import transaction
+from warehouse.readable_copy import (
+    COPY_ENCODING,
+    DUCKDB_ENCODINGS,
+    file_has_mixed_line_endings,
+    needs_copy,
+    text_codec,
+    write_readable_copy,
+)
 from warehouse.refresh import record_changed_days
 from warehouse.schema import POST_TABLES
 
@@ -27,6 +44,8 @@ from warehouse.schema import POST_TABLES
 BATCH_BYTES = 64 * 1024 * 1024
 # Cells that mean "no value" in one platform's export or another.
 EMPTY_MARKERS = ["", "-", "--", "\u2014", "\u2013", "N/A"]
+# What each record after the header is (export_rows.row_kind): only data rows are loaded; the others are counted.
+DATA_ROW, BLANK_ROW, SUMMARY_ROW, SKIPPED_ROW = 0, 1, 2, 3
 
 # Target columns of each kind of raw table, and the export field each is read from.
 AD_ROW_FIELDS = {
@@ -149,23 +168,25 @@ def sync_exports(
     for relative, reason in misplaced.items():
         _record_rejection(con, kind, relative, None, None, None, reason)
         report.rejected[relative] = f"{relative}: {reason}"
-    pending: list[PendingFile] = []
-    for export in files:
-        if known.get(export.relative) == (export.modified_at, export.size_bytes, "loaded"):
-            report.unchanged.append(export.relative)
-            continue
-        try:
-            pending.append(_pending_file(export, export_format, account_currencies, currencies, table))
-        except ExportError as error:
-            _reject(con, export, error, report)
-    for batch in _batches(pending):
-        rows, rejected = load_batch(con, batch, table, currencies)
-        for item in batch:
-            if item.export.relative in rejected:
-                _reject(con, item.export, rejected[item.export.relative], report)
-            else:
-                report.loaded.append(item.export.relative)
-                report.rows_loaded += rows[item.export.relative]
+    with tempfile.TemporaryDirectory(prefix="roi-readable-") as copies:
+        pending: list[PendingFile] = []
+        for export in files:
+            if known.get(export.relative) == (export.modified_at, export.size_bytes, "loaded"):
+                report.unchanged.append(export.relative)
+                continue
+            try:
+                item = _pending_file(export, export_format, account_currencies, currencies, table)
+                pending.append(item.readable(Path(copies)) if needs_copy(item.layout) else item)
+            except ExportError as error:
+                _reject(con, export, error, report)
+        for batch in _batches(pending):
+            rows, rejected = load_batch(con, batch, table, currencies, Path(copies))
+            for item in batch:
+                if item.export.relative in rejected:
+                    _reject(con, item.export, rejected[item.export.relative], report)
+                else:
+                    report.loaded.append(item.export.relative)
+                    report.rows_loaded += rows[item.export.relative]
     present = {export.relative for export in files} | set(misplaced)
     for relative in sorted(set(known) - present):
         _forget_file(con, table, relative, has_days=account_currencies is not None)
@@ -186,17 +207,33 @@ def known_currencies(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 @dataclass(frozen=True)
 class PendingFile:
-    """A file to load: where it is, how it is laid out, and the currency of amounts that name none."""
+    """A file to load: where it is, how it is laid out, and the currency of amounts that name none.
+
+    DuckDB reads `read_path` in `read_encoding`: the file itself, or its readable copy (warehouse/readable_copy.py);
+    messages always name the file itself."""
 
     export: ExportFile
     layout: ExportLayout
     fallback_currency: str | None
+    copy: Path | None = None
+
+    @property
+    def read_path(self) -> Path:
+        return self.copy or self.layout.path
+
+    @property
+    def read_encoding(self) -> str:
+        return COPY_ENCODING if self.copy else DUCKDB_ENCODINGS[self.layout.encoding]
+
+    def readable(self, folder: Path) -> PendingFile:
+        """This file read from a UTF-8 copy with LF line ends."""
+        return replace(self, copy=write_readable_copy(self.layout.path, self.layout.encoding, folder))
 
     @property
     def shape(self) -> tuple:
         """Files of the same shape are read by one statement: same reader options, same columns in the same place."""
         layout = self.layout
-        return (layout.format.name, layout.language.code, layout.encoding, layout.delimiter, layout.header_line,
+        return (layout.format.name, layout.language.code, self.read_encoding, layout.delimiter, layout.header_line,
                 layout.column_count, tuple((name, column.index) for name, column in layout.columns.items()))  # fmt: skip
 
 
@@ -239,30 +276,71 @@ def _batches(pending: Sequence[PendingFile]) -> list[list[PendingFile]]:
 
 
 def load_batch(
-    con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile], table: str, currencies: Sequence[str]
+    con: duckdb.DuckDBPyConnection,
+    batch: Sequence[PendingFile],
+    table: str,
+    currencies: Sequence[str],
+    copies: Path,
 ) -> tuple[dict[str, int], dict[str, ExportError]]:
     """Read, check and load files of one shape; returns the rows loaded per file and the files rejected.
 
-    The good files of the batch replace their previous rows in one transaction; a rejected file changes nothing.
+    The good files of the batch replace their previous rows in one transaction; a rejected file changes nothing. A
+    file whose lines the reader could not all account for is read again from a readable copy if its lines end in
+    several ways (past the head, where its layout did not see it), and rejected otherwise.
     """
     try:
         _read_rows(con, batch, currencies)
     except ExportError as error:
         if len(batch) == 1:
-            return {}, {batch[0].export.relative: error}
-        rows: dict[str, int] = {}
-        rejected: dict[str, ExportError] = {}
-        for item in batch:  # which file DuckDB's reader refused: each one on its own
-            one_rows, one_rejected = load_batch(con, [item], table, currencies)
-            rows.update(one_rows)
-            rejected.update(one_rejected)
-        return rows, rejected
+            return _again_from_copy(con, batch[0], error, table, currencies, copies)
+        return _each_alone(con, batch, table, currencies, copies)
     row_fields, zero_when_empty = _row_fields(batch[0].export.account_id, table)
     _summarize_rows(con, batch, _day_field(row_fields.values()))
-    rejected = _check_cells(con, batch)
-    if len(rejected) == len(batch):
-        return {}, rejected
-    con.execute("UPDATE export_batch SET loading = NOT list_contains(?, source)", [sorted(rejected)])
+    unaccounted = _reconcile_lines(con, batch)
+    rejected = _check_cells(con, batch) | unaccounted
+    counts: dict[str, int] = {}
+    if len(rejected) < len(batch):
+        counts = _replace_rows(con, batch, table, sorted(rejected), row_fields, zero_when_empty)
+    for item in batch:
+        if item.export.relative in unaccounted:
+            del rejected[item.export.relative]
+            again_counts, again_rejected = _again_from_copy(
+                con, item, unaccounted[item.export.relative], table, currencies, copies
+            )
+            counts |= again_counts
+            rejected |= again_rejected
+    return counts, rejected
+
+
+def _each_alone(con, batch, table, currencies, copies) -> tuple[dict[str, int], dict[str, ExportError]]:
+    """Which file DuckDB's reader refused: each one read on its own."""
+    rows: dict[str, int] = {}
+    rejected: dict[str, ExportError] = {}
+    for item in batch:
+        one_rows, one_rejected = load_batch(con, [item], table, currencies, copies)
+        rows.update(one_rows)
+        rejected.update(one_rejected)
+    return rows, rejected
+
+
+def _again_from_copy(con, item: PendingFile, error: ExportError, table, currencies, copies):
+    """A file the reader refused or misread, loaded from a readable copy when its lines end in several ways."""
+    if item.copy is None and file_has_mixed_line_endings(item.layout.path, item.layout.encoding):
+        return load_batch(con, [item.readable(copies)], table, currencies, copies)
+    return {}, {item.export.relative: error}
+
+
+def _replace_rows(
+    con: duckdb.DuckDBPyConnection,
+    batch: Sequence[PendingFile],
+    table: str,
+    rejected: list[str],
+    row_fields: dict[str, str],
+    zero_when_empty: set[str],
+) -> dict[str, int]:
+    """The batch's files but the rejected ones replace their previous rows in one transaction; returns the rows per
+    file."""
+    con.execute("UPDATE export_batch SET loading = NOT list_contains(?, source)", [rejected])
     has_days = batch[0].export.account_id is not None  # CRM deals change days through staging, not here
     columns, values = _target_projection(batch[0].layout, row_fields, zero_when_empty, has_account=has_days)
     replacing = "SELECT source FROM export_batch WHERE loading AND source IN (SELECT path FROM raw.export_files)"
@@ -275,15 +353,14 @@ def load_batch(
         con.execute(
             f"""INSERT INTO {table} ({', '.join(columns)})
                 SELECT {', '.join(values)} FROM export_rows r JOIN export_batch b USING (file_index)
-                WHERE r.is_data AND b.loading""",
+                WHERE r.row_kind = {DATA_ROW} AND b.loading""",
             {"header_line": batch[0].layout.header_line},
         )
         if has_days:
             record_changed_days(
                 con, "SELECT date FROM export_days JOIN export_batch USING (file_index) WHERE loading AND rows > 0"
             )
-        counts = _record_files(con)
-    return counts, rejected
+        return _record_files(con, batch[0].layout.header_line)
 
 
 def _day_field(fields) -> str:
@@ -307,17 +384,18 @@ def _read_rows(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile], cur
         """CREATE OR REPLACE TEMP TABLE export_batch (
                file_index INTEGER, path VARCHAR, source VARCHAR, source_updated_at TIMESTAMP, account_id VARCHAR,
                kind VARCHAR, size_bytes BIGINT, fallback_currency VARCHAR, loading BOOLEAN DEFAULT true,
-               first_row BIGINT, records BIGINT, starts BIGINT[])"""
+               first_row BIGINT, records BIGINT, starts BIGINT[], lines BIGINT, blank_lines BIGINT,
+               continuation_lines BIGINT)"""
     )
     # One statement for the whole batch (executemany is a round trip per file).
     con.execute(
         """INSERT INTO export_batch
            SELECT unnest($file_index), unnest($path), unnest($source), unnest($source_updated_at),
                   unnest($account_id), unnest($kind), unnest($size_bytes), unnest($fallback_currency), true,
-                  NULL, NULL, NULL""",
+                  NULL, NULL, NULL, NULL, NULL, NULL""",
         {
             "file_index": list(range(len(batch))),
-            "path": [str(item.layout.path) for item in batch],
+            "path": [str(item.read_path) for item in batch],
             "source": [item.export.relative for item in batch],
             "source_updated_at": [item.export.modified_at for item in batch],
             "account_id": [item.export.account_id for item in batch],
@@ -337,14 +415,15 @@ def _read_rows(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile], cur
                              THEN replace(regexp_replace(trim(cell), '[\\s\\pZ''.]', '', 'g'), ',', '.')
                              ELSE regexp_replace(trim(cell), '[\\s\\pZ'',]', '', 'g') END AS DECIMAL(18,6)))"""
     )
-    is_data, params = _data_row_condition(layout)
+    row_kind, params = _row_kind(layout)
     typed = ", ".join(
         f"{_parse_expression(layout, name)} AS {name}, {_cell(layout, name)} AS {name}__text" for name in layout.columns
     )
+    leading = ", ".join(f"c{index} AS c{index}__text" for index in _leading_cells(layout))
     problems = _cell_problems(layout)
     # The first problem in the list's order; the cells' text is used here and not kept.
     problem = " ".join(f"WHEN {condition} THEN {index}" for index, (condition, _, _) in enumerate(problems))
-    problem = f"CASE WHEN NOT is_data THEN NULL {problem} END" if problems else "CAST(NULL AS INTEGER)"
+    problem = f"CASE WHEN row_kind <> {DATA_ROW} THEN NULL {problem} END" if problems else "CAST(NULL AS INTEGER)"
     params |= {
         "empty": EMPTY_MARKERS,
         "currencies": list(currencies),
@@ -357,9 +436,9 @@ def _read_rows(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile], cur
     # (their rowid numbers them).
     sql = f"""CREATE OR REPLACE TEMP TABLE export_rows AS
               SELECT COLUMNS(lambda c: NOT ends_with(c, '__text')), {problem} AS problem FROM (
-                  SELECT CAST(list_position($paths, filename) - 1 AS INTEGER) AS file_index, {is_data} AS is_data,
-                         {typed}
-                  FROM {_READER})"""
+                  SELECT *, {row_kind} AS row_kind FROM (
+                      SELECT CAST(list_position($paths, filename) - 1 AS INTEGER) AS file_index, {typed}, {leading}
+                      FROM {_READER}))"""
 
     def read(parallel: bool) -> None:
         con.execute(sql, _bind(sql, params | {"parallel": parallel}))
@@ -385,8 +464,8 @@ _READER = """read_csv($paths, encoding = $encoding, delim = $delimiter, quote = 
 def _reader_params(batch: Sequence[PendingFile]) -> dict[str, object]:
     layout = batch[0].layout
     return {
-        "paths": [str(item.layout.path) for item in batch],
-        "encoding": layout.encoding,
+        "paths": [str(item.read_path) for item in batch],
+        "encoding": batch[0].read_encoding,
         "delimiter": layout.delimiter,
         "header_line": layout.header_line,
         "names": {f"c{index}": "VARCHAR" for index in range(layout.column_count)},
@@ -394,12 +473,17 @@ def _reader_params(batch: Sequence[PendingFile]) -> dict[str, object]:
 
 
 def _summarize_rows(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile], day: str) -> None:
-    """export_days, one pass over export_rows: per file and day its data rows, and per file its records, first
-    row and first problem; and the files' first rows and line numbering in export_batch."""
+    """export_days, one pass over export_rows: per file and day its data rows, and per file its other records
+    (blank, summary, skipped), records, first row and first problem; and the files' first rows and records in
+    export_batch."""
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE export_days AS
-            SELECT file_index, CASE WHEN is_data THEN CAST({day} AS DATE) END AS date,
-                   count(*) FILTER (is_data) AS rows, count(*) AS records, min(rowid) AS first_row,
+            SELECT file_index, CASE WHEN row_kind = {DATA_ROW} THEN CAST({day} AS DATE) END AS date,
+                   count(*) FILTER (row_kind = {DATA_ROW}) AS rows,
+                   count(*) FILTER (row_kind = {BLANK_ROW}) AS blank_rows,
+                   count(*) FILTER (row_kind = {SUMMARY_ROW}) AS summary_rows,
+                   count(*) FILTER (row_kind = {SKIPPED_ROW}) AS skipped_rows,
+                   count(*) AS records, min(rowid) AS first_row,
                    min(rowid) FILTER (problem IS NOT NULL) AS problem_row,
                    arg_min(problem, rowid) FILTER (problem IS NOT NULL) AS problem
             FROM export_rows GROUP BY ALL"""
@@ -410,22 +494,76 @@ def _summarize_rows(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile]
                  FROM export_days GROUP BY ALL) d
            WHERE b.file_index = d.file_index"""
     )
-    _fix_line_numbers(con, batch)
 
 
-def _fix_line_numbers(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile]) -> None:
-    """Rows are numbered from the header down, unless a file has more lines than rows after its header (DuckDB's
-    reader drops blank lines; quoted values can span lines): only such a file is read a second time to number them
-    (its records' start lines in export_batch.starts)."""
+@dataclass(frozen=True)
+class LineCount:
+    """How the lines after a file's header divide: its records (the line each starts on), blank lines, and lines
+    inside quoted cells that span several."""
+
+    lines: int
+    starts: list[int] | None  # None: each line after the header is one record
+    blank_lines: int = 0
+
+    def continuation_lines(self, header_line: int) -> int:
+        records = self.lines - header_line if self.starts is None else len(self.starts)
+        return self.lines - header_line - self.blank_lines - records
+
+
+def _reconcile_lines(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile]) -> dict[str, ExportError]:
+    """Every line of each file accounted for: its preamble and header, then records the reader read (data, blank,
+    summary or skipped rows), blank lines and lines inside quoted cells. A file with a line the reader did not read
+    is returned, to be rejected whole (never loaded with rows missing: a file with lines and 0 rows is one).
+
+    Most files have one record a line after the header, which a count of their newlines shows; only the others are
+    read again, in Python, to find where each record starts (rows are numbered by it)."""
     header_line = batch[0].layout.header_line
-    counted = dict(con.execute("SELECT file_index, coalesce(records, 0) FROM export_batch").fetchall())
+    records = dict(con.execute("SELECT file_index, coalesce(records, 0) FROM export_batch").fetchall())
+    counts: list[LineCount] = []
+    unaccounted: dict[str, ExportError] = {}
     for index, item in enumerate(batch):
-        if not _has_lines_without_rows(item.layout.path, item.layout.encoding, header_line + counted[index]):
-            continue
-        con.execute(
-            "UPDATE export_batch SET starts = $starts WHERE file_index = $file_index",
-            {"starts": _record_start_lines(item.layout), "file_index": index},
-        )
+        count = _count_lines(item, header_line + records[index])
+        if count.starts is not None and len(count.starts) != records[index]:
+            unaccounted[item.export.relative] = _unaccounted(item, count, records[index])
+        counts.append(count)
+    con.execute(
+        """UPDATE export_batch b SET lines = c.lines, blank_lines = c.blank_lines,
+               continuation_lines = c.continuation_lines, starts = c.starts
+           FROM (SELECT unnest($file_index) AS file_index, unnest($lines) AS lines, unnest($blank) AS blank_lines,
+                        unnest($continuation) AS continuation_lines, unnest($starts) AS starts) c
+           WHERE b.file_index = c.file_index""",
+        {
+            "file_index": list(range(len(batch))),
+            "lines": [count.lines for count in counts],
+            "blank": [count.blank_lines for count in counts],
+            "continuation": [count.continuation_lines(header_line) for count in counts],
+            "starts": [count.starts for count in counts],
+        },
+    )
+    return unaccounted
+
+
+def _count_lines(item: PendingFile, lines_with_records: int) -> LineCount:
+    """The file's lines: counted at C speed when they are one record each after the header (most files), else
+    read as CSV records in Python."""
+    path, encoding = item.read_path, item.read_encoding
+    if count_lines(path, encoding, exact=False) == lines_with_records:
+        return LineCount(lines_with_records, None)
+    if encoding == "utf-16" and count_lines(path, encoding) == lines_with_records:
+        return LineCount(lines_with_records, None)
+    return _record_lines(item)
+
+
+def _unaccounted(item: PendingFile, count: LineCount, read: int) -> ExportError:
+    found = len(count.starts)
+    first_unread = count.starts[read] if read < found else None
+    return ExportError(
+        item.layout.path,
+        f"{found} rows follow the header but {read} could be read as {item.layout.format.name} rows, so some "
+        "lines are unaccounted for (a file cut short or changed while it was read, or rows the reader splits "
+        "differently); nothing of the file was loaded",
+        line=first_unread,
+    )
 
 
 def _line(rowid: str) -> str:
@@ -435,18 +573,24 @@ def _line(rowid: str) -> str:
     return f"CASE WHEN b.starts IS NULL THEN $header_line + 1 + {record} ELSE b.starts[{record} + 1] END"
 
 
-def _record_start_lines(layout: ExportLayout) -> list[int]:
-    """The line each CSV record after the header starts on, blank lines skipped (as DuckDB's reader does)."""
-    codec = {"utf-8": "utf-8-sig", "utf-16": "utf-16"}.get(layout.encoding, layout.encoding)
+def _record_lines(item: PendingFile) -> LineCount:
+    """The line each CSV record after the header starts on, and the blank lines between them (DuckDB's reader skips
+    those), read with Python's CSV reader (any line ends)."""
+    layout = item.layout
+    codec, errors = text_codec(item.read_path, item.read_encoding)
     starts: list[int] = []
-    with open(layout.path, encoding=codec, newline="") as handle:
+    blank_lines = 0
+    with open(item.read_path, encoding=codec, errors=errors, newline="") as handle:
         reader = csv.reader(handle, delimiter=layout.delimiter, quotechar='"', doublequote=True)
         previous_end = 0
         for record in reader:
             start, previous_end = previous_end + 1, reader.line_num
-            if start > layout.header_line and record:
-                starts.append(start)
-    return starts
+            if start > layout.header_line:
+                if record:
+                    starts.append(start)
+                else:
+                    blank_lines += 1
+        return LineCount(reader.line_num, starts, blank_lines)
 
 
 def count_lines(path: Path, encoding: str, exact: bool = True) -> int:
@@ -463,13 +607,6 @@ def count_lines(path: Path, encoding: str, exact: bool = True) -> int:
             count += (last[-1:] + chunk).count(pattern) if len(pattern) > 1 else chunk.count(pattern)
             last = chunk
     return count + (0 if last.endswith(newline) else 1)
-
-
-def _has_lines_without_rows(path: Path, encoding: str, lines_with_rows: int) -> bool:
-    """Whether a file has more lines than its header and rows take (a file never has fewer)."""
-    if count_lines(path, encoding, exact=False) == lines_with_rows:
-        return False
-    return count_lines(path, encoding) != lines_with_rows
 
 
 def _csv_error(layout: ExportLayout, error: duckdb.Error) -> ExportError:
@@ -513,31 +650,44 @@ def _parse_expression(layout: ExportLayout, name: str) -> str:
     return number
 
 
-def _data_row_condition(layout: ExportLayout) -> tuple[str, dict[str, object]]:
-    """Blank rows, totals and summary rows are not data; nor, where a format keeps only some rows, the others.
+def _leading_cells(layout: ExportLayout) -> range:
+    """The cells at the start of a row that may hold a total row's label."""
+    return range(min(SUMMARY_LEADING_CELLS, layout.column_count))
+
+
+def _row_kind(layout: ExportLayout) -> tuple[str, dict[str, object]]:
+    """SQL for what a record is, from its typed fields and cells' text: a data row, a blank row (nothing in the cells
+    read), a total or summary row (SUMMARY_LABELS in a leading cell and no day), or a row of another kind the format
+    skips (Google Ads' other campaign types). A row without a day that is none of these is data, and its empty day
+    cell rejects the file.
 
     Written as CASEs: DuckDB evaluates every operand of an AND or OR in a select list, but a CASE's later branches
-    only for the rows that reach them (most rows stop at their first cell)."""
-    not_data = []
-    params: dict[str, object] = {}
-    if {"campaign_id", "campaign_name"} <= set(layout.columns):
-        # Meta's optional summary row has no campaign at all; nor has a blank row, so the other cells are not
-        # looked at (the reader then skips making values of the columns no field reads).
-        not_data.append(
-            " AND ".join(f"coalesce(trim({_cell(layout, name)}), '') = ''" for name in ("campaign_id", "campaign_name"))
-        )
-    else:
-        not_data.append("CASE " + " ".join(f"WHEN coalesce(trim(c{index}), '') <> '' THEN false"
-                                           for index in range(layout.column_count)) + " ELSE true END")  # fmt: skip
-    for index, prefix in enumerate(layout.format.summary_prefixes):
-        not_data.append(f"starts_with(trim(coalesce(c0, '')), $summary_prefix_{index})")
-        params[f"summary_prefix_{index}"] = prefix
+    only for the rows that reach them (almost every row stops at its day)."""
+    params: dict[str, object] = {"summary_label": SUMMARY_LABEL_PATTERN}
+    empty = "coalesce(trim({}), '') = ''"
+    with_day = []
     for name, values in layout.format.keep_only.items():
         if name in layout.columns:
-            not_data.append(f"NOT coalesce(list_contains($keep_{name}, trim({_cell(layout, name)})), false)")
+            with_day.append((f"NOT coalesce(list_contains($keep_{name}, trim({name}__text)), false)", SKIPPED_ROW))
             params[f"keep_{name}"] = sorted(values)
-    condition = "CASE " + " ".join(f"WHEN {part} THEN false" for part in not_data) + " ELSE true END"
-    return condition, params
+    without_day = []
+    campaign = [f"{name}__text" for name in ("campaign_id", "campaign_name") if name in layout.columns]
+    if layout.format.summary_without_campaign and campaign:
+        no_campaign = " AND ".join(empty.format(cell) for cell in campaign)
+        with_day.insert(0, (no_campaign, SUMMARY_ROW))
+    texts = [f"{name}__text" for name in layout.columns] + [f"c{index}__text" for index in _leading_cells(layout)]
+    without_day.append((" AND ".join(empty.format(text) for text in texts), BLANK_ROW))
+    labels = [f"c{index}__text" for index in _leading_cells(layout)] + [f"{_day_field(layout.columns)}__text"]
+    without_day.append((" OR ".join(f"regexp_matches(lower({text}), $summary_label)" for text in labels), SUMMARY_ROW))
+    if layout.format.summary_without_campaign and campaign:
+        without_day.append((no_campaign, SUMMARY_ROW))
+
+    def case(branches: list[tuple[str, int]]) -> str:
+        whens = " ".join(f"WHEN {condition} THEN {kind}" for condition, kind in branches)
+        return f"CASE {whens} ELSE {DATA_ROW} END" if branches else str(DATA_ROW)
+
+    day = _day_field(layout.columns)
+    return f"CASE WHEN {day} IS NOT NULL THEN {case(with_day)} ELSE {case(without_day)} END", params
 
 
 def _bind(sql: str, params: dict[str, object]) -> dict[str, object]:
@@ -641,17 +791,23 @@ def _target_projection(
     return columns, values
 
 
-def _record_files(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """The registry rows of the batch's loaded files (rows and days each holds, from export_days); returns the rows
-    per file."""
+def _record_files(con: duckdb.DuckDBPyConnection, header_line: int) -> dict[str, int]:
+    """The registry rows of the batch's loaded files (rows and days each holds, from export_days, and how its lines
+    reconcile); returns the rows per file."""
     con.execute("DELETE FROM raw.export_files WHERE path IN (SELECT source FROM export_batch WHERE loading)")
     con.execute(
-        """INSERT INTO raw.export_files
+        """INSERT INTO raw.export_files (path, kind, account_id, modified_at, size_bytes, status, rows, first_day,
+                                         last_day, error, checked_at, lines, header_line, blank_lines,
+                                         continuation_lines, summary_rows, skipped_rows)
            SELECT b.source, b.kind, b.account_id, b.source_updated_at, b.size_bytes, 'loaded',
                   coalesce(sum(d.rows), 0), min(d.date) FILTER (d.rows > 0), max(d.date) FILTER (d.rows > 0), NULL,
-                  now()::TIMESTAMP
+                  now()::TIMESTAMP, b.lines, $header_line, b.blank_lines + coalesce(sum(d.blank_rows), 0),
+                  b.continuation_lines, coalesce(sum(d.summary_rows), 0), coalesce(sum(d.skipped_rows), 0)
            FROM export_batch b LEFT JOIN export_days d USING (file_index)
-           WHERE b.loading GROUP BY ALL"""
+           WHERE b.loading
+           GROUP BY b.source, b.kind, b.account_id, b.source_updated_at, b.size_bytes, b.lines, b.blank_lines,
+                    b.continuation_lines""",
+        {"header_line": header_line},
     )
     return dict(con.execute(
         "SELECT path, rows FROM raw.export_files WHERE path IN (SELECT source FROM export_batch WHERE loading)"
@@ -676,8 +832,8 @@ def _record_rejection(con, kind, relative, account_id, modified_at, size_bytes, 
     exists = con.execute("SELECT count(*) FROM raw.export_files WHERE path = ?", [relative]).fetchone()[0]
     if not exists:
         con.execute(
-            "INSERT INTO raw.export_files VALUES (?, ?, ?, coalesce(?, now()::TIMESTAMP), coalesce(?, 0), 'rejected', "
-            "NULL, NULL, NULL, ?, now()::TIMESTAMP)",
+            "INSERT INTO raw.export_files (path, kind, account_id, modified_at, size_bytes, status, error, checked_at) "
+            "VALUES (?, ?, ?, coalesce(?, now()::TIMESTAMP), coalesce(?, 0), 'rejected', ?, now()::TIMESTAMP)",
             [relative, kind, account_id, modified_at, size_bytes, error],
         )
 
@@ -706,9 +862,10 @@ def days_covered(path: Path, export_format: ExportFormat) -> tuple[date, date] |
     layout = detect_layout(path, export_format)
     day = _day_field(layout.columns)
     export = ExportFile(path, path.name, "", None, datetime.now(), path.stat().st_size)
-    with duckdb.connect() as con:
-        _read_rows(con, [PendingFile(export, layout, None)])
+    with duckdb.connect() as con, tempfile.TemporaryDirectory(prefix="roi-readable-") as copies:
+        item = PendingFile(export, layout, None)
+        _read_rows(con, [item.readable(Path(copies)) if needs_copy(layout) else item])
         first, last = con.execute(
-            f"SELECT min({day})::DATE, max({day})::DATE FROM export_rows WHERE is_data"
+            f"SELECT min({day})::DATE, max({day})::DATE FROM export_rows WHERE row_kind = {DATA_ROW}"
         ).fetchone()
     return (first, last) if first else None

@@ -351,6 +351,10 @@ TABLE_MACROS = [
 
 # Columns added after a table was first released: existing warehouses gain them in place.
 MIGRATIONS = [
+    # How each loaded file's lines reconcile: lines = header_line (the preamble, then the header) + blank_lines +
+    # rows + summary_rows + skipped_rows + continuation_lines (lines inside quoted cells that span several).
+    *(f"ALTER TABLE raw.export_files ADD COLUMN IF NOT EXISTS {column} BIGINT"
+      for column in ("lines", "header_line", "blank_lines", "continuation_lines", "summary_rows", "skipped_rows")),
     *(f"ALTER TABLE marts.local_vs_global ADD COLUMN IF NOT EXISTS {column} DECIMAL(18,6)"
       for column in ("local_engagement_rate", "global_engagement_rate", "engagement_uplift")),
 ]

@@ -23,6 +23,5 @@ CRM_EXPORT = ExportFormat(
     ),
     required=("deal_id", "close_date", "channel", "campaign_id", "amount", "currency"),
     non_empty=("deal_id", "close_date", "channel", "campaign_id", "amount", "currency"),
-    summary_prefixes=(),
     allowed_values={"channel": CHANNELS},
 )

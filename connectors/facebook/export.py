@@ -10,4 +10,5 @@ FACEBOOK_EXPORT = ExportFormat(
     non_empty=("day", "day_end", "campaign_id"),
     single_day=("day", "day_end"),
     single_day_hint=NO_DAILY_BREAKDOWN_HINT,
+    summary_without_campaign=True,
 )

@@ -9,5 +9,4 @@ FACEBOOK_ORGANIC = ExportFormat(
     required=ORGANIC_REQUIRED_FIELDS,
     non_empty=("post_id", "published_at"),
     # No totals row; the columns may come in any order, and a post's text may start with "Total".
-    summary_prefixes=(),
 )

@@ -13,6 +13,5 @@ LINKEDIN_ORGANIC = ExportFormat(
     required=ORGANIC_REQUIRED_FIELDS,
     non_empty=("post_id", "published_at"),
     # The first column is the post's title, which may well start with "Total"; the sheet has no totals row.
-    summary_prefixes=(),
     keep_only={"post_type": ORGANIC_POST_TYPES},
 )

@@ -12,5 +12,4 @@ TWITTER_ORGANIC = ExportFormat(
     required=ORGANIC_REQUIRED_FIELDS,
     non_empty=("post_id", "published_at"),
     # A post's text may start with "Total"; the export has no totals row.
-    summary_prefixes=(),
 )

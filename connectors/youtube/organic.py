@@ -8,6 +8,4 @@ YOUTUBE_ORGANIC = ExportFormat(
     languages=ORGANIC_LANGUAGES,
     required=ORGANIC_REQUIRED_FIELDS,
     non_empty=("post_id", "published_at"),
-    # The first data row, `Total` in the `Content` column (a video id never reads "Total…" in practice).
-    summary_prefixes=("Total",),
 )
