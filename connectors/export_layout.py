@@ -236,14 +236,19 @@ def _find_alias(alias: str, normalized: list[str]) -> tuple[int | None, str | No
     return None, None
 
 
+LINE_END = re.compile(r"\r\n|\r|\n")  # only these end a line in a CSV file (str.splitlines knows more)
+
+
 def _first_lines(text: str, count: int) -> list[str]:
-    """text.splitlines()[:count], without splitting the rest of the head."""
-    end = -1
-    for _ in range(count + 1):
-        end = text.find("\n", end + 1)
-        if end < 0:
-            return text.splitlines()[:count]
-    return text[:end].splitlines()[:count]
+    """The first `count` lines of text, without splitting the rest of the head."""
+    lines = []
+    position = 0
+    for match in LINE_END.finditer(text):
+        lines.append(text[position : match.start()])
+        position = match.end()
+        if len(lines) == count:
+            return lines
+    return lines + ([text[position:]] if position < len(text) else [])
 
 
 def detect_layout(path: Path, export_format: ExportFormat) -> ExportLayout:
