@@ -249,6 +249,34 @@ def test_replace_weekly_reach_replaces_the_weeks_asked_and_marks_their_days(tmp_
             replace_weekly_reach(con, "facebook", META, [WeeklyReach(WEEK2, 1, 1)], pulled_at, weeks=[WEEK1])
 
 
+# The two tables as the version before optional API figures wrote them: no notes, reach required.
+OLDER_TABLES = [
+    """CREATE TABLE raw.api_pulls (channel VARCHAR NOT NULL, account_id VARCHAR NOT NULL, first_day DATE NOT NULL,
+       last_day DATE NOT NULL, status VARCHAR NOT NULL, rows BIGINT NOT NULL, requests BIGINT NOT NULL,
+       message VARCHAR, retry_at TIMESTAMP, pulled_at TIMESTAMP NOT NULL)""",
+    """CREATE TABLE raw.weekly_reach (channel VARCHAR NOT NULL, account_id VARCHAR NOT NULL, week DATE NOT NULL,
+       reach BIGINT NOT NULL, impressions BIGINT NOT NULL, source VARCHAR NOT NULL,
+       source_updated_at TIMESTAMP NOT NULL)""",
+]
+
+
+def test_an_older_warehouse_gains_pull_notes_and_weeks_of_unknown_reach(tmp_path):
+    pulled_at = datetime(2026, 9, 21, 6, 0)
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        ensure_schema(con)
+        con.execute("DROP TABLE raw.api_pulls")
+        con.execute("DROP TABLE raw.weekly_reach")
+        for statement in OLDER_TABLES:
+            con.execute(statement)
+        con.execute("INSERT INTO raw.api_pulls VALUES ('linkedin', ?, ?, ?, 'complete', 9, 3, NULL, NULL, ?)",
+                    [LINKEDIN, WEEK1, WEEK2, pulled_at])
+        con.execute("UPDATE raw.schema_version SET version = 'older'")
+        ensure_schema(con)
+        assert con.execute("SELECT channel, rows, notes FROM raw.api_pulls").fetchall() == [("linkedin", 9, None)]
+        replace_weekly_reach(con, "linkedin", LINKEDIN, [WeeklyReach(WEEK1, None, 300)], pulled_at)
+        assert con.execute("SELECT week, reach, impressions FROM raw.weekly_reach").fetchall() == [(WEEK1, None, 300)]
+
+
 # --- end to end ------------------------------------------------------------------------------------------------------
 
 def write_config(folder: Path, base_url: str) -> Path:

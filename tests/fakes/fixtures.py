@@ -23,7 +23,9 @@ Data: `fake.put(account_id, *CampaignDay)` adds or replaces (same campaign and d
 `fake.set_days(...)`, or edit `fake.accounts[account_id]` (a list) directly. `fake.add_campaign(account_id, id, name,
 status=..., deleted=True | channel_type="SEARCH")` lists campaigns without delivery or overrides their attributes.
 `fake.omitted_fields.add("approximateMemberReach")` leaves a field out of the ads answers (LinkedIn analytics, Meta
-insights, X stats metrics), as real answers sometimes do. Smaller pages to force pagination:
+insights, X stats metrics), as real answers sometimes do; `fake.garbled_fields["action_values"] = "n/a"` sends
+something else in its place (Google Ads: by GAQL name, e.g. "metrics.conversions_value"). Smaller pages to force
+pagination:
 `fakes.linkedin.campaign_page_size`, `fakes.twitter.campaign_page_size`, `fakes.facebook.page_size`,
 `fakes.youtube.batch_size`.
 
