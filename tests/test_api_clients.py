@@ -264,7 +264,8 @@ def test_an_optional_figure_left_out_or_garbled_is_unknown_and_noted_and_the_day
     ("facebook", lambda fake: fake.omitted_fields.add("impressions"),
      "unreadable insights row: impressions is missing (GET /v25.0/act_1234567890/insights?"),
     ("youtube", lambda fake: fake.garbled_fields.update({"metrics.clicks": "ten"}),
-     "unreadable result: metrics.clicks is 'ten', not a number (POST /v22/customers/7712345678/googleAds:searchStream)"),
+     "unreadable result: metrics.clicks is 'ten', not a number "
+     "(POST /v22/customers/7712345678/googleAds:searchStream)"),
 ])
 def test_a_required_figure_left_out_or_garbled_refuses_the_answer_naming_it(fake_platforms, channel, leave_out, detail):
     leave_out(fake_platforms[channel])

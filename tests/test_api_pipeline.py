@@ -255,6 +255,10 @@ def test_optional_figures_left_out_are_unknown_and_noted_and_the_run_and_roi_sta
     }
     assert run.query("SELECT channel, status, message, notes FROM raw.api_pulls ORDER BY channel") == [
         (channel, "complete", None, notes[channel]) for channel in sorted(ACCOUNTS)]
+    [check] = [c for c in run.result.get_asset_check_evaluations()
+               if c.asset_key == dg.AssetKey(["raw", "linkedin_ads"]) and c.check_name == "api_pulls_complete"]
+    assert check.passed  # a note is no failure, and the check says it
+    assert check.description == f"1 API account(s) pulled in full; left unknown: 508765432: {notes['linkedin'][0]}"
     # `roi status`: the notes under each account, and exit 0 (a note is informational).
     record_last_run(run.config, run.result, day(1), day(10), run.problems)
     capsys.readouterr()

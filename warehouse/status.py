@@ -1,5 +1,6 @@
 """What `roi status` reports from the analysts' file: each account's last day with data, its last API pulls of
-ads and of page posts (with their notes of figures left unknown), and the export files that were rejected (read-only: it never waits on, or blocks, a run)."""
+ads and of page posts (with their notes of figures left unknown), and the export files that were rejected
+(read-only: it never waits on, or blocks, a run)."""
 
 from __future__ import annotations
 
