@@ -21,8 +21,6 @@ from connectors.campaign_days import NotANumber
 
 # What a parser of an optional figure may raise on a value it cannot read.
 UNREADABLE = (ArithmeticError, AttributeError, IndexError, KeyError, TypeError, ValueError)
-
-
 FROM_SOURCE = object()  # read's default: the value is looked up in the row by its name
 
 
