@@ -47,6 +47,14 @@ def whole_number(value: object, what: str) -> int:
     return int(number)
 
 
+def count(value: object, what: str) -> int:
+    """A count: a whole number, never negative."""
+    number = whole_number(value, what)
+    if number < 0:
+        raise NotANumber(f"{what} is {value!r}, a negative count")
+    return number
+
+
 def from_micros(value: object, what: str) -> Decimal:
     """Micro-units (X, Google Ads) to units, exactly."""
     return Decimal(whole_number(value, what)).scaleb(-6)
@@ -62,7 +70,7 @@ class WeeklyReach:
     """
 
     week: date  # the Monday
-    reach: int
+    reach: int | None  # None: the answer left it out (an optional figure), unknown
     impressions: int
 
 
@@ -83,15 +91,8 @@ def week_days(monday: date) -> tuple[date, date]:
     return monday, monday + timedelta(days=6)
 
 
-def weekly_reach_row(week: date, reach: object, impressions: object, reach_field: str = "reach") -> WeeklyReach | None:
-    """A week's numbers read strictly (a missing or non-numeric value raises); None when nothing was delivered."""
-    for value, what in ((reach, reach_field), (impressions, "impressions")):
-        if value is None:
-            raise NotANumber(f"{what} is missing")
-    people = whole_number(reach, reach_field)
-    shown = whole_number(impressions, "impressions")
-    if people < 0 or shown < 0:
-        raise NotANumber(f"{reach_field} {people} and impressions {shown}: counts cannot be negative")
-    if people == 0 and shown == 0:
+def weekly_reach_row(week: date, reach: int | None, impressions: int) -> WeeklyReach | None:
+    """A week's numbers as read (reach None: the answer left it unknown); None when nothing was delivered."""
+    if not reach and impressions == 0:
         return None
-    return WeeklyReach(week, people, shown)
+    return WeeklyReach(week, reach, impressions)

@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from connectors.campaign_days import NotANumber, whole_number
-
 
 @dataclass(frozen=True)
 class OrganicPost:
@@ -29,23 +27,6 @@ class OrganicPost:
     @property
     def day(self) -> date:
         return self.published_at.date()
-
-
-def count(value: object, what: str, missing: int | None = None) -> int | None:
-    """A count read strictly: a non-negative whole number; `missing` when the platform left it out."""
-    if value is None:
-        return missing
-    number = whole_number(value, what)
-    if number < 0:
-        raise NotANumber(f"{what} is {value!r}, a negative count")
-    return number
-
-
-def required_count(value: object, what: str) -> int:
-    """A count the platform promises (impressions): absent is an unreadable answer, never zero."""
-    if value is None:
-        raise NotANumber(f"{what} is missing")
-    return count(value, what)
 
 
 def local_time(moment: datetime, zone: ZoneInfo) -> datetime:

@@ -120,9 +120,9 @@ def _check_credentials(config: RoiConfig) -> str | None:
 
 
 def print_status(config: RoiConfig) -> int:
-    """Per account: last day with data, last API pulls (ads and page posts), freshness; then rejected files and the
-    last run.
-    Exit 1 when anything is stale or failing, so cron or monitoring can alert on it."""
+    """Per account: last day with data, last API pulls (ads and page posts), freshness, and the notes of the last
+    pulls (optional figures the platform left out, unknown); then rejected files and the last run.
+    Exit 1 when anything is stale or failing, so cron or monitoring can alert on it; notes alone leave it 0."""
     today = datetime.now(timezone.utc).date()
     alerts = 0
     con = _open_warehouse(config)
@@ -137,6 +137,8 @@ def print_status(config: RoiConfig) -> int:
             label = f"{account.channel} {account.account_id}"
             print(f"{label:<26} {account.market:<8} {account.source:<6} {str(state.last_day or '-'):<10}  "
                   + ("; ".join(problems) or "fresh"))
+            for note in state.notes:  # informational: a figure left unknown is not a failure
+                print(f"{'':<26} {note}")
         rejected = status.rejected_files(con)
     for path, error in rejected:
         print(f"rejected: {error}")

@@ -217,3 +217,60 @@ def test_meta_ad_account_usage_reset_is_honoured(fake_platforms):
     clock = FakeClock()
     assert len(pulled(client(fakes, "facebook", "1234567890", clock), day(1), day(1))) == 1
     assert clock.sleeps == [240.0]
+
+
+# --- Optional figures: unknown and noted, the day still loads; required ones: the answer is refused ---------------
+
+ACCOUNT_IDS = {"linkedin": "508765432", "twitter": "18ce54d4x5t", "facebook": "1234567890", "youtube": "7712345678"}
+CAMPAIGN_IDS = {"linkedin": "612345001", "twitter": "uk4p1", "facebook": "120210000000001001", "youtube": "21456789012"}
+
+
+def three_days(fakes, channel: str):
+    fakes[channel].put(ACCOUNT_IDS[channel], *(fact(n, campaign=CAMPAIGN_IDS[channel]) for n in (1, 2, 3)))
+    return client(fakes, channel, ACCOUNT_IDS[channel])
+
+
+@pytest.mark.parametrize("channel, leave_out, conversions, revenue, notes", [
+    ("linkedin", lambda fake: fake.omitted_fields.add("conversionValueInLocalCurrency"), Decimal(1), None, (
+        "conversionValueInLocalCurrency missing in 3 campaign days (2026-09-01..2026-09-03): platform_revenue "
+        "unknown (NULL)",)),
+    ("twitter", lambda fake: fake.omitted_fields.add("conversion_purchases"), None, None, (
+        "conversion_purchases.metric missing in 3 campaign days (2026-09-01..2026-09-03): conversions unknown (NULL)",
+        "conversion_purchases.sale_amount missing in 3 campaign days (2026-09-01..2026-09-03): platform_revenue "
+        "unknown (NULL)")),
+    ("facebook", lambda fake: fake.garbled_fields.update(action_values="n/a"), Decimal(1), None, (
+        "action_values unreadable in 3 campaign days (2026-09-01..2026-09-03): platform_revenue unknown (NULL)",)),
+    # proto3 JSON writes a double that is not a number as a string
+    ("youtube", lambda fake: fake.garbled_fields.update({"metrics.conversions_value": "NaN"}), Decimal(1), None, (
+        "metrics.conversionsValue unreadable in 3 campaign days (2026-09-01..2026-09-03): platform_revenue unknown "
+        "(NULL)",)),
+])
+def test_an_optional_figure_left_out_or_garbled_is_unknown_and_noted_and_the_days_load(
+    fake_platforms, channel, leave_out, conversions, revenue, notes
+):
+    leave_out(fake_platforms[channel])
+    api = three_days(fake_platforms, channel)
+    assert [(r.day, r.campaign_id, r.spend, r.impressions, r.clicks, r.conversions, r.platform_revenue)
+            for r in pulled(api, day(1), day(3))] == [
+        (day(n), CAMPAIGN_IDS[channel], Decimal("10.00"), 1000, 10, conversions, revenue) for n in (1, 2, 3)]
+    assert api.notes.lines() == notes
+
+
+@pytest.mark.parametrize("channel, leave_out, detail", [
+    ("linkedin", lambda fake: fake.omitted_fields.add("costInLocalCurrency"),
+     "unreadable analytics element: costInLocalCurrency is missing (GET /rest/adAnalytics?"),
+    ("twitter", lambda fake: fake.omitted_fields.add("clicks"),
+     "unreadable stats: clicks is missing (GET /12/stats/accounts/18ce54d4x5t?"),
+    ("facebook", lambda fake: fake.omitted_fields.add("impressions"),
+     "unreadable insights row: impressions is missing (GET /v25.0/act_1234567890/insights?"),
+    ("youtube", lambda fake: fake.garbled_fields.update({"metrics.clicks": "ten"}),
+     "unreadable result: metrics.clicks is 'ten', not a number "
+     "(POST /v22/customers/7712345678/googleAds:searchStream)"),
+])
+def test_a_required_figure_left_out_or_garbled_refuses_the_answer_naming_it(fake_platforms, channel, leave_out, detail):
+    leave_out(fake_platforms[channel])
+    api = three_days(fake_platforms, channel)
+    with pytest.raises(MalformedResponse) as error:
+        pulled(api, day(1), day(3))
+    assert detail in str(error.value)
+    assert api.notes.lines() == ()

@@ -17,9 +17,10 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
+from pipelines.cli import EXIT_OK, print_status
 from pipelines.config import load_config
 from pipelines.resources import PlatformApiResource
-from pipelines.runs import materialize_days, run_problems
+from pipelines.runs import materialize_days, record_last_run, run_problems
 from tests.conftest import REPO, PipelineRun, load_script
 from tests.fakes.clock import FakeClock
 from tests.fakes.data import CampaignDay
@@ -217,6 +218,57 @@ def test_secrets_never_reach_logs_metadata_run_storage_or_the_warehouse(api_run,
         assert secret not in text
         assert secret.encode() not in files
         assert secret not in out + err + "\n".join(run.problems)
+
+
+def test_optional_figures_left_out_are_unknown_and_noted_and_the_run_and_roi_status_pass(api_run, fake_platforms,
+                                                                                          capsys):
+    fakes = fake_platforms
+    fakes.linkedin.omitted_fields.add("conversionValueInLocalCurrency")
+    fakes.twitter.omitted_fields.add("conversion_purchases")
+    fakes.facebook.garbled_fields["action_values"] = "n/a"
+    fakes.youtube.garbled_fields["metrics.conversions_value"] = "NaN"
+    config_path = api_run.config_path
+    config_path.write_text(config_path.read_text(encoding="utf-8").replace(
+        'history_start = "2026-01-01"', 'history_start = "2026-01-01"\nfreshness_days = 100000'), encoding="utf-8")
+    run = api_run(day(1), day(10))
+    assert run.problems == []
+    rows = run.query(CAMPAIGN_ROWS.replace("conversions, platform_revenue", "conversions, platform_revenue, revenue"))
+    for channel in ACCOUNTS:
+        known_conversions = channel != "twitter"
+        # spend, impressions, clicks of every day; platform revenue unknown, so ROI's revenue counts none
+        assert [r[5:] for r in rows if r[1] == channel] == [
+            (Decimal(f"{n * 10}.25"), 1000 + n, 10 + n,
+             Decimal(n % 4) if known_conversions and (channel != "facebook" or n % 4) else None, None, Decimal(0))
+            for n in range(1, 11)], channel
+    days_with_revenue = [n for n in range(1, 11) if n % 4]  # Meta leaves action_values out on the others
+    notes = {
+        "linkedin": ["conversionValueInLocalCurrency missing in 10 campaign days (2026-09-01..2026-09-10): "
+                     "platform_revenue unknown (NULL)"],
+        "twitter": ["conversion_purchases.metric missing in 10 campaign days (2026-09-01..2026-09-10): conversions "
+                    "unknown (NULL)",
+                    "conversion_purchases.sale_amount missing in 10 campaign days (2026-09-01..2026-09-10): "
+                    "platform_revenue unknown (NULL)"],
+        "facebook": [f"action_values unreadable in {len(days_with_revenue)} campaign days (2026-09-01..2026-09-10): "
+                     "platform_revenue unknown (NULL)"],
+        "youtube": ["metrics.conversionsValue unreadable in 10 campaign days (2026-09-01..2026-09-10): "
+                    "platform_revenue unknown (NULL)"],
+    }
+    assert run.query("SELECT channel, status, message, notes FROM raw.api_pulls ORDER BY channel") == [
+        (channel, "complete", None, notes[channel]) for channel in sorted(ACCOUNTS)]
+    [check] = [c for c in run.result.get_asset_check_evaluations()
+               if c.asset_key == dg.AssetKey(["raw", "linkedin_ads"]) and c.check_name == "api_pulls_complete"]
+    assert check.passed  # a note is no failure, and the check says it
+    assert check.description == f"1 API account(s) pulled in full; left unknown: 508765432: {notes['linkedin'][0]}"
+    # `roi status`: the notes under each account, and exit 0 (a note is informational).
+    record_last_run(run.config, run.result, day(1), day(10), run.problems)
+    capsys.readouterr()
+    assert print_status(run.config) == EXIT_OK
+    out = capsys.readouterr().out
+    for channel, lines in notes.items():
+        account = f"{channel} {ACCOUNTS[channel][0]}"
+        said = out.split(account, 1)[1].splitlines()
+        assert said[0].endswith("2026-09-10  fresh")
+        assert [line.strip() for line in said[1:1 + len(lines)]] == [f"ads pull note: {note}" for note in lines]
 
 
 def test_the_same_facts_via_csv_and_via_api_give_identical_rows(api_run, fake_platforms, tmp_path):

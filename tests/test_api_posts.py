@@ -149,9 +149,12 @@ def test_x_reads_the_timeline_with_organic_numbers_across_pages(fake_platforms):
 def test_x_posts_past_thirty_days_fall_back_to_public_numbers_without_clicks(fake_platforms):
     fakes = fake_platforms
     x_account(fakes)
-    fakes.twitter.now = at(5, month=10)  # the 2nd is more than 30 days before
-    post = next(p for p in posts_client(fakes, "twitter").posts(day(1), day(10)) if p.post_id.endswith("01"))
+    fakes.twitter.now = at(5, month=10)  # the 2nd and the 4th are more than 30 days before
+    api = posts_client(fakes, "twitter")
+    post = next(p for p in api.posts(day(1), day(10)) if p.post_id.endswith("01"))
     assert (post.impressions, post.clicks, post.reactions) == (2500, None, 53)  # public: promoted delivery included
+    assert api.notes.lines() == (
+        "organic_metrics.url_link_clicks missing in 2 posts (2026-09-02..2026-09-04): clicks unknown (NULL)",)
 
 
 def test_x_rate_limit_waits_for_the_reset_under_the_same_policy(fake_platforms):
@@ -219,6 +222,28 @@ def test_meta_rejects_a_post_without_its_impressions(fake_platforms):
     assert "post_media_view is missing" in str(error.value)
 
 
+def test_meta_a_post_without_its_reaction_and_comment_counts_keeps_its_impressions_and_notes_them(fake_platforms):
+    fakes = fake_platforms
+    insights = {"data": [{"name": "post_media_view", "period": "lifetime", "values": [{"value": 900}]}]}
+    fakes.fail("facebook", 200, {"data": [
+        {"id": "104857600_1", "created_time": "2026-09-02T10:00:00+0000", "insights": insights,
+         "reactions": {"summary": {"total_count": 7}}, "comments": {"summary": {"total_count": "many"}}},
+        {"id": "104857600_2", "created_time": "2026-09-03T10:00:00+0000", "insights": insights,
+         "shares": {"count": 2}}]})
+    api = posts_client(fakes, "facebook")
+    assert by_id(api.posts(day(1), day(10))) == [
+        OrganicPost("104857600_1", datetime(2026, 9, 2, 10), None, 900, None, 7, None, 0, None),
+        OrganicPost("104857600_2", datetime(2026, 9, 3, 10), None, 900, None, None, None, 2, None),
+    ]
+    assert api.notes.lines() == (
+        "post_clicks_by_type missing in 2 posts (2026-09-02..2026-09-03): clicks unknown (NULL)",
+        "comments.summary.total_count unreadable in 1 post (2026-09-02): comments unknown (NULL)",
+        "post_video_views missing in 2 posts (2026-09-02..2026-09-03): video_views unknown (NULL)",
+        "reactions.summary.total_count missing in 1 post (2026-09-03): reactions unknown (NULL)",
+        "comments.summary.total_count missing in 1 post (2026-09-03): comments unknown (NULL)",
+    )
+
+
 # --- YouTube ----------------------------------------------------------------------------------------------------------
 
 def youtube_channel(fakes) -> None:
@@ -236,13 +261,15 @@ def test_youtube_lists_the_uploads_and_reads_video_statistics(fake_platforms):
     fakes = fake_platforms
     youtube_channel(fakes)
     fakes.youtube.uploads_page_size = 1
-    posts = posts_client(fakes, "youtube", zone="Europe/Berlin", google_refresh=True).posts(day(1), day(10))
+    api = posts_client(fakes, "youtube", zone="Europe/Berlin", google_refresh=True)
+    posts = api.posts(day(1), day(10))
     assert by_id(posts) == [
         # likes hidden by the channel: unknown, not zero; views stand for impressions (no API gives thumbnail ones)
         OrganicPost("aBcD123xyz0", datetime(2026, 9, 9, 8, 0), "How it works", 6213, None, None, 7, None, 6213),
         OrganicPost("dQw4w9WgXcQ", datetime(2026, 9, 2, 17, 0), "Spring launch teaser", 9021, None, 310, 24, None,
                     9021),
     ]
+    assert api.notes.lines() == ("statistics.likeCount missing in 1 post (2026-09-09): reactions unknown (NULL)",)
     data_api = fakes.requests_for("youtube", "/youtube/v3/")
     assert [r.path for r in data_api] == ["/youtube/v3/channels"] + ["/youtube/v3/playlistItems"] * 3 + [
         "/youtube/v3/videos"]
@@ -591,3 +618,39 @@ def test_a_stopped_pull_and_a_linkedin_page_in_both_sources_fail_their_checks(fa
     assert print_status(run.config) == EXIT_FAILED
     facebook_line = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("facebook 1234567890"))
     assert "last posts pull stopped: Meta account 1234567890: " in facebook_line and META_TOKEN not in facebook_line
+
+
+def test_posts_without_optional_counts_load_with_them_unknown_and_roi_status_notes_it(fake_platforms, tmp_path,
+                                                                                      capsys):
+    fakes = fake_platforms
+    pages_of_september(fakes)
+    fakes.youtube.hidden_likes.add("dQw4w9WgXcQ")  # the channel hides its likes
+    fakes.twitter.now = at(10, month=10)  # the posts of the 7th and the 9th are past 30 days: no organic numbers
+    run = run_posts(fakes, run_config(tmp_path, fakes.base_url))
+    assert run.problems == []
+    assert run.query("SELECT channel, post_id, impressions, clicks, reactions, comments, shares, engagements "
+                     "FROM staging.stg_posts WHERE channel IN ('twitter', 'youtube') ORDER BY ALL") == [
+        # public numbers (promoted delivery included), clicks unknown
+        ("twitter", "1831000000000000001", 2100, None, 31, 5, 5, 41),
+        ("twitter", "1831000000000000002", 1100, None, 16, 3, 2, 21),
+        ("twitter", "1831000000000000003", 1000, 20, 15, 3, 2, 40),
+        ("youtube", "dQw4w9WgXcQ", 2000, None, None, 20, None, 20),  # likes unknown: counted as none
+    ]
+    assert run.query("SELECT channel, posts, impressions, engagements, engagement_rate FROM marts.contact_frequency "
+                     "WHERE week = ? AND channel IN ('twitter', 'youtube') ORDER BY channel", [WEEK]) == [
+        ("twitter", 3, 4200, 102, Decimal("0.024286")), ("youtube", 1, 2000, 20, Decimal("0.010000"))]
+    notes = {
+        "twitter_posts": ["organic_metrics.url_link_clicks missing in 2 posts (2026-09-07..2026-09-09): clicks "
+                          "unknown (NULL)"],
+        "youtube_posts": ["statistics.likeCount missing in 1 post (2026-09-11): reactions unknown (NULL)"],
+    }
+    assert run.query("SELECT channel, status, notes FROM raw.api_pulls ORDER BY channel") == [
+        ("facebook_posts", "complete", None), ("linkedin_posts", "complete", None),
+        ("twitter_posts", "complete", notes["twitter_posts"]), ("youtube_posts", "complete", notes["youtube_posts"])]
+    capsys.readouterr()
+    print_status(run.config)  # exit 1 here: these accounts' ads have no data at all
+    out = capsys.readouterr().out.splitlines()
+    for channel in ("twitter", "youtube"):
+        account = next(index for index, line in enumerate(out) if line.startswith(f"{channel} {PAGES[channel][0]}"))
+        assert "no data" in out[account] and "posts pull" not in out[account]  # a note is not a problem
+        assert out[account + 1].strip() == f"posts pull note: {notes[f'{channel}_posts'][0]}"

@@ -7,7 +7,10 @@ through Dagster into marts.contact_frequency, whose frequency = the week's impre
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -29,7 +32,7 @@ from tests.conftest import REPO, PipelineRun
 from tests.fakes.clock import FakeClock
 from tests.fakes.data import CampaignDay
 from tests.fakes.facebook import derived_reach
-from tests.fakes.fixtures import fake_platforms  # noqa: F401
+from tests.fakes.fixtures import LINKEDIN_TOKEN, fake_platforms  # noqa: F401
 from warehouse.api_loads import replace_weekly_reach
 from warehouse.schema import ensure_schema
 
@@ -128,11 +131,11 @@ def test_the_fakes_daily_reach_sums_to_more_than_the_weekly_reach(fake_platforms
 
 
 @pytest.mark.parametrize("row, detail", [
-    ({"reach": "n/a", "impressions": "7000"}, "unreadable weekly reach: reach is 'n/a', not a number"),
-    ({"impressions": "7000"}, "unreadable weekly reach: reach is missing"),
-    ({"reach": "2000.5", "impressions": "7000"}, "unreadable weekly reach: reach is '2000.5', not a whole number"),
+    ({"reach": "2000", "impressions": "n/a"}, "unreadable weekly reach: impressions is 'n/a', not a number"),
+    ({"reach": "2000"}, "unreadable weekly reach: impressions is missing"),
+    ({"reach": "2000", "impressions": "-7"}, "unreadable weekly reach: impressions is '-7', a negative count"),
 ])
-def test_meta_malformed_reach_is_rejected_naming_the_request(fake_platforms, row, detail):
+def test_meta_a_week_without_readable_impressions_is_rejected_naming_the_request(fake_platforms, row, detail):
     load_facts(fake_platforms)
     fake_platforms.fail("facebook", 200, {"data": [{**row, "date_start": "2026-09-07", "date_stop": "2026-09-13"}]})
     with pytest.raises(MalformedResponse) as error:
@@ -144,6 +147,22 @@ def test_meta_malformed_reach_is_rejected_naming_the_request(fake_platforms, row
     assert len(fake_platforms.requests_for("facebook")) == 1  # stops at the bad week
 
 
+@pytest.mark.parametrize("row, reason", [
+    ({"impressions": "7000"}, "missing"),
+    ({"reach": None, "impressions": "7000"}, "missing"),
+    ({"reach": "n/a", "impressions": "7000"}, "unreadable"),
+    ({"reach": "2000.5", "impressions": "7000"}, "unreadable"),
+])
+def test_meta_a_week_without_a_readable_reach_keeps_its_impressions_and_notes_the_reach_unknown(
+    fake_platforms, row, reason
+):
+    load_facts(fake_platforms)
+    fake_platforms.fail("facebook", 200, {"data": [{**row, "date_start": "2026-09-07", "date_stop": "2026-09-13"}]})
+    meta = client(fake_platforms, "facebook", META)
+    assert meta.weekly_reach([WEEK1, WEEK2]) == [WeeklyReach(WEEK1, None, 7000), WeeklyReach(WEEK2, 689, 7200)]
+    assert meta.notes.lines() == (f"reach {reason} in 1 week (2026-09-07): reach unknown (NULL)",)
+
+
 def test_meta_row_over_another_range_is_rejected(fake_platforms):
     load_facts(fake_platforms)
     fake_platforms.fail("facebook", 200, {"data": [
@@ -152,23 +171,41 @@ def test_meta_row_over_another_range_is_rejected(fake_platforms):
         client(fake_platforms, "facebook", META).weekly_reach([WEEK1])
 
 
-def test_linkedin_malformed_reach_is_rejected_naming_the_request(fake_platforms):
+LINKEDIN_WEEK1 = {"pivotValues": [f"urn:li:sponsoredAccount:{LINKEDIN}"], "approximateMemberReach": 69,
+                  "dateRange": {"start": {"year": 2026, "month": 9, "day": 7},
+                                "end": {"year": 2026, "month": 9, "day": 13}}}
+
+
+def test_linkedin_a_week_without_impressions_or_of_another_account_is_rejected_naming_the_request(fake_platforms):
     load_facts(fake_platforms)
-    element = {"pivotValues": [f"urn:li:sponsoredAccount:{LINKEDIN}"], "impressions": 300,
-               "dateRange": {"start": {"year": 2026, "month": 9, "day": 7},
-                             "end": {"year": 2026, "month": 9, "day": 13}}}
-    fake_platforms.fail("linkedin", 200, {"elements": [element]})
-    fake_platforms.fail("linkedin", 200, {"elements": [{**element, "approximateMemberReach": "lots"}]})
-    for detail in ("approximateMemberReach is missing", "approximateMemberReach is 'lots', not a number"):
+    fake_platforms.fail("linkedin", 200, {"elements": [LINKEDIN_WEEK1]})
+    fake_platforms.fail("linkedin", 200, {"elements": [{**LINKEDIN_WEEK1, "impressions": "lots"}]})
+    for detail in ("impressions is missing", "impressions is 'lots', not a number"):
         with pytest.raises(MalformedResponse) as error:
             client(fake_platforms, "linkedin", LINKEDIN).weekly_reach([WEEK1])
         assert f"LinkedIn account {LINKEDIN}: unreadable weekly reach: {detail}" in str(error.value)
         assert "(GET /rest/adAnalytics?q=analytics&pivot=(value:ACCOUNT)&timeGranularity=(value:ALL)&" in str(
             error.value)
-    other = {**element, "approximateMemberReach": 69, "pivotValues": ["urn:li:sponsoredAccount:1"]}
+    other = {**LINKEDIN_WEEK1, "impressions": 300, "pivotValues": ["urn:li:sponsoredAccount:1"]}
     fake_platforms.fail("linkedin", 200, {"elements": [other]})
     with pytest.raises(MalformedResponse, match="not urn:li:sponsoredAccount:508765432"):
         client(fake_platforms, "linkedin", LINKEDIN).weekly_reach([WEEK1])
+
+
+def test_linkedin_a_week_without_member_reach_keeps_its_impressions_and_notes_the_reach_unknown(fake_platforms):
+    load_facts(fake_platforms)
+    fake_platforms.linkedin.omitted_fields.add("approximateMemberReach")
+    linkedin = client(fake_platforms, "linkedin", LINKEDIN)
+    assert linkedin.weekly_reach([WEEK1, WEEK2]) == [WeeklyReach(WEEK1, None, 300), WeeklyReach(WEEK2, None, 1001)]
+    assert linkedin.notes.lines() == (
+        "approximateMemberReach missing in 2 weeks (2026-09-07..2026-09-14): reach unknown (NULL)",)
+    # Garbled (here echoing the token): unknown too, and the note never repeats what the answer said.
+    fake_platforms.fail("linkedin", 200, {"elements": [
+        {**LINKEDIN_WEEK1, "impressions": 300, "approximateMemberReach": LINKEDIN_TOKEN}]})
+    linkedin = client(fake_platforms, "linkedin", LINKEDIN)
+    assert linkedin.weekly_reach([WEEK1]) == [WeeklyReach(WEEK1, None, 300)]
+    assert linkedin.notes.lines() == (
+        "approximateMemberReach unreadable in 1 week (2026-09-07): reach unknown (NULL)",)
 
 
 def test_a_week_not_given_by_its_monday_is_refused_before_any_request(fake_platforms):
@@ -210,6 +247,34 @@ def test_replace_weekly_reach_replaces_the_weeks_asked_and_marks_their_days(tmp_
         assert rows.fetchall() == [("facebook", META, WEEK1, 2100, 7000, f"api:facebook/{META}")]
         with pytest.raises(ValueError, match="not asked"):
             replace_weekly_reach(con, "facebook", META, [WeeklyReach(WEEK2, 1, 1)], pulled_at, weeks=[WEEK1])
+
+
+# The two tables as the version before optional API figures wrote them: no notes, reach required.
+OLDER_TABLES = [
+    """CREATE TABLE raw.api_pulls (channel VARCHAR NOT NULL, account_id VARCHAR NOT NULL, first_day DATE NOT NULL,
+       last_day DATE NOT NULL, status VARCHAR NOT NULL, rows BIGINT NOT NULL, requests BIGINT NOT NULL,
+       message VARCHAR, retry_at TIMESTAMP, pulled_at TIMESTAMP NOT NULL)""",
+    """CREATE TABLE raw.weekly_reach (channel VARCHAR NOT NULL, account_id VARCHAR NOT NULL, week DATE NOT NULL,
+       reach BIGINT NOT NULL, impressions BIGINT NOT NULL, source VARCHAR NOT NULL,
+       source_updated_at TIMESTAMP NOT NULL)""",
+]
+
+
+def test_an_older_warehouse_gains_pull_notes_and_weeks_of_unknown_reach(tmp_path):
+    pulled_at = datetime(2026, 9, 21, 6, 0)
+    with duckdb.connect(str(tmp_path / "w.duckdb")) as con:
+        ensure_schema(con)
+        con.execute("DROP TABLE raw.api_pulls")
+        con.execute("DROP TABLE raw.weekly_reach")
+        for statement in OLDER_TABLES:
+            con.execute(statement)
+        con.execute("INSERT INTO raw.api_pulls VALUES ('linkedin', ?, ?, ?, 'complete', 9, 3, NULL, NULL, ?)",
+                    [LINKEDIN, WEEK1, WEEK2, pulled_at])
+        con.execute("UPDATE raw.schema_version SET version = 'older'")
+        ensure_schema(con)
+        assert con.execute("SELECT channel, rows, notes FROM raw.api_pulls").fetchall() == [("linkedin", 9, None)]
+        replace_weekly_reach(con, "linkedin", LINKEDIN, [WeeklyReach(WEEK1, None, 300)], pulled_at)
+        assert con.execute("SELECT week, reach, impressions FROM raw.weekly_reach").fetchall() == [(WEEK1, None, 300)]
 
 
 # --- end to end ------------------------------------------------------------------------------------------------------
@@ -287,13 +352,13 @@ def test_contact_frequency_is_impressions_over_the_weekly_reach_never_summed_dai
 
 
 def test_a_weekly_reach_failure_stops_the_account_and_the_next_run_pulls_the_weeks_again(reach_run, fake_platforms):
-    fake_platforms.fail("facebook", 200, {"data": [{"impressions": "7000", "date_start": "2026-09-07",
+    fake_platforms.fail("facebook", 200, {"data": [{"reach": "2000", "date_start": "2026-09-07",
                                                     "date_stop": "2026-09-13"}]},
                         when=lambda request: request.args.get("level") == "account" and "2026-09-07" in request.url)
     broken = reach_run(WEEK1, WEEK2 + timedelta(6))
     [problem] = broken.problems
     assert problem.startswith(f"check raw/facebook_ads:api_pulls_complete: Meta account {META}: unreadable weekly "
-                              "reach: reach is missing (GET /v25.0/act_1234567890/insights?level=account")
+                              "reach: impressions is missing (GET /v25.0/act_1234567890/insights?level=account")
     assert broken.query("SELECT count(*) FROM marts.campaign_daily WHERE channel = 'facebook'") == [(14,)]  # daily kept
     assert broken.query("SELECT channel FROM raw.weekly_reach GROUP BY 1") == [("linkedin",)]
     assert broken.query("SELECT channel, status FROM raw.api_pulls ORDER BY 1") == [
@@ -307,3 +372,48 @@ def test_a_weekly_reach_failure_stops_the_account_and_the_next_run_pulls_the_wee
     assert fixed.query("SELECT week, reach, frequency FROM marts.contact_frequency WHERE channel = 'facebook' "
                        "ORDER BY week") == [(WEEK1, 2100, Decimal("3.333333")), (WEEK2, 689, Decimal("10.449927"))]
     assert fixed.query("SELECT count(*) FROM raw.api_missing_days") == [(0,)]
+
+
+def test_linkedin_reach_left_out_loads_the_days_leaves_reach_unknown_and_roi_status_says_so(fake_platforms, tmp_path):
+    """`roi run` and `roi status` as users run them: a missing optional figure is a note, never a failure."""
+    load_facts(fake_platforms)
+    fake_platforms.linkedin.omitted_fields.add("approximateMemberReach")
+    config_path = write_config(tmp_path / "api", fake_platforms.base_url)
+    config_path.write_text(config_path.read_text(encoding="utf-8").replace(
+        'history_start = "2026-01-01"', 'history_start = "2026-01-01"\nfreshness_days = 100000'), encoding="utf-8")
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("ROI_", "DAGSTER_HOME"))}
+    env |= {**fake_platforms.environment(), "ROI_CONFIG": str(config_path)}
+    roi = [str(Path(sys.executable).parent / "roi")]
+
+    done = subprocess.run([*roi, "run", "--start", str(WEEK1), "--end", str(WEEK2 + timedelta(6))], env=env,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "every asset loaded and every check passed" in done.stdout
+    note = "approximateMemberReach missing in 2 weeks (2026-09-07..2026-09-14): reach unknown (NULL)"
+    with duckdb.connect(str(tmp_path / "api" / "roi.duckdb"), read_only=True) as con:  # the analysts' file
+        # every day's spend and clicks
+        assert con.execute("SELECT date, spend_original, impressions, clicks FROM marts.campaign_daily "
+                           "WHERE channel = 'linkedin' ORDER BY date").fetchall() == [
+            (day, Decimal("10.000000"), impressions, 5) for day, impressions in sorted(LINKEDIN_DAYS.items())]
+        # the weeks' impressions, their reach unknown, so no frequency; Meta's weeks untouched
+        assert con.execute("SELECT channel, week, reach, impressions FROM raw.weekly_reach WHERE week >= ? "
+                           "ORDER BY ALL", [WEEK1]).fetchall() == [
+            ("facebook", WEEK1, 2000, 7000), ("facebook", WEEK2, 689, 7200),
+            ("linkedin", WEEK1, None, 300), ("linkedin", WEEK2, None, 1001)]
+        assert con.execute(FREQUENCY).fetchall() == [
+            (WEEK1, "facebook", "FR", 7000, 2000, Decimal("3.500000")),
+            (WEEK2, "facebook", "FR", 7200, 689, Decimal("10.449927")),
+            (WEEK1, "linkedin", "FR", 300, None, None),
+            (WEEK2, "linkedin", "FR", 1001, None, None),
+        ]
+        assert con.execute("SELECT channel, status, message, notes FROM raw.api_pulls ORDER BY channel").fetchall() == [
+            ("facebook", "complete", None, None), ("linkedin", "complete", None, [note])]
+
+    status = subprocess.run([*roi, "status"], env=env, capture_output=True, text=True, timeout=120)
+    assert status.returncode == 0, status.stdout + status.stderr  # a note is informational
+    lines = status.stdout.splitlines()
+    account = next(index for index, line in enumerate(lines) if line.startswith(f"linkedin {LINKEDIN}"))
+    assert lines[account].endswith("2026-09-20  fresh")
+    assert lines[account + 1] == f"{'':<26} ads pull note: {note}"
+    meta = next(index for index, line in enumerate(lines) if line.startswith(f"facebook {META}"))
+    assert "note:" not in lines[meta + 1]

@@ -96,6 +96,7 @@ class PullOutcome:
     requests: int
     message: str | None = None
     retry_at: datetime | None = None
+    notes: tuple[str, ...] = ()  # optional figures the answers left out or garbled: unknown (NULL), not a failure
 
 
 def pull_account(
@@ -113,7 +114,8 @@ def run_pull(
 ) -> PullOutcome:
     """Run one account's pull of first..last: `loads` commits one step at a time, yielding the rows each wrote.
     Until a step covering them commits the days count as missing; an ApiError stops the pull cleanly (what
-    committed stays); one raw.api_pulls row (under `kind`) says how it ended."""
+    committed stays); one raw.api_pulls row (under `kind`) says how it ended, with the client's notes of the
+    optional figures it did not get."""
     mark_requested(con, kind, account_id, first, last)
     rows, message, retry_at = 0, None, None
     try:
@@ -122,7 +124,7 @@ def run_pull(
     except ApiError as error:
         message, retry_at = str(error), getattr(error, "retry_at", None)
     outcome = PullOutcome(kind, account_id, first, last, message is None, rows, client.session.requests_made,
-                          message, retry_at)
+                          message, retry_at, client.notes.lines())
     record_pull(con, outcome, pulled_at)
     return outcome
 
@@ -143,10 +145,11 @@ def _campaign_chunks(
 def record_pull(con: duckdb.DuckDBPyConnection, outcome: PullOutcome, pulled_at: datetime) -> None:
     retry_at = outcome.retry_at.astimezone(timezone.utc).replace(tzinfo=None) if outcome.retry_at else None
     con.execute(
-        "INSERT INTO raw.api_pulls VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO raw.api_pulls (channel, account_id, first_day, last_day, status, rows, requests, message, "
+        "retry_at, pulled_at, notes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [outcome.channel, outcome.account_id, outcome.first, outcome.last,
          "complete" if outcome.complete else "stopped", outcome.rows, outcome.requests, outcome.message,
-         retry_at, pulled_at],
+         retry_at, pulled_at, list(outcome.notes) or None],
     )
 
 

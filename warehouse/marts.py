@@ -210,8 +210,10 @@ ads AS (
     GROUP BY ALL
 ),
 weekly_reach AS (
-    -- one figure per account and week from a pull over the whole week, never a sum of daily reach
-    SELECT r.week, r.channel, a.market, sum(r.reach) AS reach, sum(r.impressions) AS impressions
+    -- one figure per account and week from a pull over the whole week, never a sum of daily reach; unknown when
+    -- an account's is (the others' alone would be too low)
+    SELECT r.week, r.channel, a.market, CASE WHEN count(r.reach) = count(*) THEN sum(r.reach) END AS reach,
+           sum(r.impressions) AS impressions
     FROM raw.weekly_reach r JOIN raw.accounts a USING (channel, account_id)
     WHERE r.week IN ({_WEEKS})
     GROUP BY ALL

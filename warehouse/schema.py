@@ -128,7 +128,8 @@ DDL = [
         requests BIGINT NOT NULL,
         message VARCHAR,
         retry_at TIMESTAMP,
-        pulled_at TIMESTAMP NOT NULL
+        pulled_at TIMESTAMP NOT NULL,
+        notes VARCHAR[]                     -- optional figures the answers left out or garbled: unknown (NULL)
     )""",
     """CREATE TABLE IF NOT EXISTS raw.weekly_reach (
         -- unique people an account's ads reached in an ISO week, from one pull over that week: reach is not
@@ -136,7 +137,7 @@ DDL = [
         channel VARCHAR NOT NULL,
         account_id VARCHAR NOT NULL,
         week DATE NOT NULL,                 -- Monday
-        reach BIGINT NOT NULL,
+        reach BIGINT,                       -- NULL: the platform left it out of its answer (see raw.api_pulls.notes)
         impressions BIGINT NOT NULL,        -- of the same pull, so impressions / reach is the week's frequency
         source VARCHAR NOT NULL,
         source_updated_at TIMESTAMP NOT NULL
@@ -357,6 +358,8 @@ MIGRATIONS = [
       for column in ("lines", "header_line", "blank_lines", "continuation_lines", "summary_rows", "skipped_rows")),
     *(f"ALTER TABLE marts.local_vs_global ADD COLUMN IF NOT EXISTS {column} DECIMAL(18,6)"
       for column in ("local_engagement_rate", "global_engagement_rate", "engagement_uplift")),
+    "ALTER TABLE raw.api_pulls ADD COLUMN IF NOT EXISTS notes VARCHAR[]",
+    "ALTER TABLE raw.weekly_reach ALTER COLUMN reach DROP NOT NULL",
 ]
 
 

@@ -1,5 +1,6 @@
 """What `roi status` reports from the analysts' file: each account's last day with data, its last API pulls of
-ads and of page posts, and the export files that were rejected (read-only: it never waits on, or blocks, a run)."""
+ads and of page posts (with their notes of figures left unknown), and the export files that were rejected
+(read-only: it never waits on, or blocks, a run)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ class AccountStatus:
     last_pull_at: datetime | None
     last_posts_pull: str | None = None  # the same for its page's posts, where they come from the API
     last_posts_pull_message: str | None = None
+    # What the last pulls' answers left out: figures left unknown (NULL). Informational: not a problem.
+    notes: tuple[str, ...] = ()
 
     def problems(self, today: date, freshness_days: int) -> list[str]:
         """Why this account needs attention: no data, data older than `freshness_days`, a stopped pull."""
@@ -41,18 +44,22 @@ def account_status(con: duckdb.DuckDBPyConnection, channel: str, account_id: str
     last_day = con.execute(
         f"SELECT max(date) FROM {AD_TABLES[channel]} WHERE account_id = ?", [account_id]
     ).fetchone()[0]
-    pull = _last_pull(con, channel, account_id)
-    posts_pull = _last_pull(con, ORGANIC_KINDS[channel], account_id)
-    return AccountStatus(channel, account_id, last_day, *pull, posts_pull[0], posts_pull[1])
+    status, message, pulled_at, notes = _last_pull(con, channel, account_id)
+    posts_status, posts_message, _, posts_notes = _last_pull(con, ORGANIC_KINDS[channel], account_id)
+    return AccountStatus(
+        channel, account_id, last_day, status, message, pulled_at, posts_status, posts_message,
+        tuple(f"ads pull note: {note}" for note in notes or ())
+        + tuple(f"posts pull note: {note}" for note in posts_notes or ()),
+    )
 
 
 def _last_pull(con: duckdb.DuckDBPyConnection, kind: str, account_id: str) -> tuple:
-    """(status, message, pulled_at) of the account's last pull of `kind` (raw.api_pulls.channel), or Nones."""
+    """(status, message, pulled_at, notes) of the account's last pull of `kind` (raw.api_pulls.channel), or Nones."""
     return con.execute(
-        """SELECT status, message, pulled_at FROM raw.api_pulls WHERE channel = ? AND account_id = ?
+        """SELECT status, message, pulled_at, notes FROM raw.api_pulls WHERE channel = ? AND account_id = ?
            ORDER BY pulled_at DESC LIMIT 1""",
         [kind, account_id],
-    ).fetchone() or (None, None, None)
+    ).fetchone() or (None, None, None, None)
 
 
 def rejected_files(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:

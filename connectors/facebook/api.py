@@ -8,10 +8,11 @@ from datetime import date
 
 import requests
 
+from connectors.api_figures import FigureNotes
 from connectors.api_pull import ApiAccount, DayChunk, windows
 from connectors.api_session import ApiSession, Clock, RetryPolicy, Verdict, default_verdict, without_params
 from connectors.campaign_days import (
-    CampaignDay, NotANumber, WeeklyReach, exact_decimal, week_days, weekly_reach_row, whole_number,
+    CampaignDay, NotANumber, WeeklyReach, count, exact_decimal, week_days, weekly_reach_row, whole_number,
 )
 from connectors.credentials import renew_hint
 from connectors.facebook import settings
@@ -94,6 +95,7 @@ class MetaAdsApi:
         self.base = graph_base(account)
         self.action_types = account.conversion_action_types or settings.DEFAULT_CONVERSION_ACTION_TYPES
         self.session = meta_session(account, credentials, clock, policy)
+        self.notes = FigureNotes()
 
     def campaign_days(self, start: date, end: date) -> Iterator[DayChunk]:
         for first, last in windows(start, end, settings.WINDOW_DAYS):
@@ -137,29 +139,35 @@ class MetaAdsApi:
             for row in rows:
                 if (row["date_start"], row["date_stop"]) != (monday.isoformat(), sunday.isoformat()):
                     raise ValueError(f"row covers {row['date_start']}..{row['date_stop']}, not {monday}..{sunday}")
-            week = [weekly_reach_row(monday, row.get("reach"), row.get("impressions")) for row in rows]
+            week = [self._week_row(row, monday) for row in rows]
         except (KeyError, TypeError, AttributeError, NotANumber, ValueError) as error:
             raise self.session.malformed("GET", request.url, f"unreadable weekly reach: {error}") from error
         return [row for row in week if row is not None]
 
+    def _week_row(self, row: dict, monday: date) -> WeeklyReach | None:
+        read = self.notes.reader(settings.REACH_FIGURES, row, monday)
+        return weekly_reach_row(monday, read("reach", count), read("impressions", count))
+
     def _row(self, row: dict) -> CampaignDay:
         if row["date_start"] != row["date_stop"]:
             raise ValueError(f"row covers {row['date_start']}..{row['date_stop']}, not one day")
+        day, campaign_id = date.fromisoformat(row["date_start"]), str(row["campaign_id"])
+        read = self.notes.reader(settings.AD_FIGURES, row, day, campaign_id)
         return CampaignDay(
-            day=date.fromisoformat(row["date_start"]),
-            campaign_id=str(row["campaign_id"]),
+            day=day,
+            campaign_id=campaign_id,
             campaign_name=row.get("campaign_name"),
             currency=row.get("account_currency") or self.account.currency,
-            spend=exact_decimal(row["spend"], "spend"),
-            impressions=whole_number(row["impressions"], "impressions"),
-            clicks=whole_number(row.get("inline_link_clicks", "0"), "inline_link_clicks"),
-            conversions=self._action(row.get("actions"), "actions"),
-            platform_revenue=self._action(row.get("action_values"), "action_values"),
+            spend=read("spend", exact_decimal),
+            impressions=read("impressions", whole_number),
+            clicks=read("inline_link_clicks", whole_number),
+            conversions=read("actions", self._action),
+            platform_revenue=read("action_values", self._action),
         )
 
-    def _action(self, entries: list | None, what: str):
-        """The first configured action type present; absent lists mean none happened."""
-        values = {entry["action_type"]: entry["value"] for entry in entries or []}
+    def _action(self, entries: list, what: str):
+        """The first configured action type present (None if none is)."""
+        values = {entry["action_type"]: entry["value"] for entry in entries}
         for action_type in self.action_types:
             if action_type in values:
                 return exact_decimal(values[action_type], f"{what}[{action_type}]")

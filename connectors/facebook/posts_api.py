@@ -8,12 +8,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from connectors.api_figures import FigureNotes
 from connectors.api_pull import ApiAccount
 from connectors.api_session import Clock, RetryPolicy
-from connectors.campaign_days import NotANumber
+from connectors.campaign_days import NotANumber, count
 from connectors.facebook import settings
 from connectors.facebook.api import graph_base, graph_pages, meta_session
-from connectors.organic_posts import OrganicPost, count, local_time, required_count, utc_bounds, within
+from connectors.organic_posts import OrganicPost, local_time, utc_bounds, within
 
 
 class MetaPostsApi:
@@ -22,6 +23,7 @@ class MetaPostsApi:
         self.base = graph_base(account)
         self.session = meta_session(account, credentials, clock, policy)
         self.zone = ZoneInfo(account.timezone)
+        self.notes = FigureNotes()
 
     def posts(self, first: date, last: date) -> list[OrganicPost]:
         """The page's posts published on first..last (the account's days), with their numbers now."""
@@ -42,16 +44,22 @@ class MetaPostsApi:
 
     def _row(self, post: dict) -> OrganicPost:
         insights = {item["name"]: item["values"][0]["value"] for item in (post.get("insights") or {}).get("data", [])}
-        clicks = insights.get(settings.POST_CLICKS_METRIC)
+        post_id = str(post["id"])
+        published_at = local_time(datetime.strptime(post["created_time"], "%Y-%m-%dT%H:%M:%S%z"), self.zone)
+        read = self.notes.reader(settings.POST_FIGURES, post, published_at.date(), post_id)
         return OrganicPost(
-            post_id=str(post["id"]),
-            published_at=local_time(datetime.strptime(post["created_time"], "%Y-%m-%dT%H:%M:%S%z"), self.zone),
+            post_id=post_id,
+            published_at=published_at,
             title=post.get("message"),
-            impressions=required_count(insights.get(settings.POST_IMPRESSIONS_METRIC), settings.POST_IMPRESSIONS_METRIC),
-            # Click types nobody used are left out of the dict.
-            clicks=None if clicks is None else count(clicks.get(settings.POST_CLICK_TYPE, 0), settings.POST_CLICK_TYPE),
-            reactions=count(post["reactions"]["summary"]["total_count"], "reactions.summary.total_count"),
-            comments=count(post["comments"]["summary"]["total_count"], "comments.summary.total_count"),
-            shares=count((post.get("shares") or {}).get("count", 0), "shares.count"),
-            video_views=count(insights.get(settings.POST_VIDEO_VIEWS_METRIC), settings.POST_VIDEO_VIEWS_METRIC),
+            impressions=read(settings.POST_IMPRESSIONS_METRIC, count, insights.get(settings.POST_IMPRESSIONS_METRIC)),
+            clicks=read(settings.POST_CLICKS_METRIC, _link_clicks, insights.get(settings.POST_CLICKS_METRIC)),
+            reactions=read("reactions.summary.total_count", count),
+            comments=read("comments.summary.total_count", count),
+            shares=read("shares.count", count),
+            video_views=read(settings.POST_VIDEO_VIEWS_METRIC, count, insights.get(settings.POST_VIDEO_VIEWS_METRIC)),
         )
+
+
+def _link_clicks(clicks_by_type: dict, what: str) -> int:
+    # Click types nobody used are left out of the dict.
+    return count(clicks_by_type.get(settings.POST_CLICK_TYPE, 0), f"{what}[{settings.POST_CLICK_TYPE}]")

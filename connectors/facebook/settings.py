@@ -4,6 +4,7 @@ The account currency sits in the spend header, e.g. `Amount spent (EUR)`. Conver
 revenue `Purchases conversion value`, clicks `Link clicks` (the API's `inline_link_clicks`).
 """
 
+from connectors.api_figures import Figures
 from connectors.export_layout import ExportLanguage
 
 EXPORT_LANGUAGES = (
@@ -61,6 +62,15 @@ INSIGHT_FIELDS = (
     "actions",
     "action_values",
 )
+# What a daily insights row must carry (else the answer is refused) and may leave out or garble (then unknown, NULL,
+# noted). Meta leaves `inline_link_clicks` out when nobody clicked (zero), `actions`/`action_values` when there were
+# none (no conversion: NULL, as the export's blank `Results`).
+AD_FIGURES = Figures(
+    "campaign day",
+    required=("spend", "impressions", "inline_link_clicks"),
+    optional={"actions": "conversions", "action_values": "platform_revenue"},
+    absent={"inline_link_clicks": 0, "actions": (), "action_values": ()},
+)
 PAGE_LIMIT = 500
 WINDOW_DAYS = 30
 # One purchase is reported under several action types at once (purchase, omni_purchase, the pixel's): the first
@@ -107,6 +117,7 @@ ORGANIC_REQUIRED_FIELDS = ("post_id", "published_at", "impressions")
 # Weekly reach: one account-level request per ISO week over the whole week (reach is not additive over days).
 REACH_LEVEL = "account"
 REACH_FIELDS = ("reach", "impressions")
+REACH_FIGURES = Figures("week", required=("impressions",), optional={"reach": "reach"})
 
 # --- Organic posts through the API (posts_source = "api"; page_id = the Facebook page id) ---
 # How sure each piece is:
@@ -136,6 +147,19 @@ POST_FIELDS = (
     "reactions.summary(total_count).limit(0)",
     "comments.summary(total_count).limit(0)",
     f"insights.metric({POST_IMPRESSIONS_METRIC},{POST_CLICKS_METRIC},{POST_VIDEO_VIEWS_METRIC})",
+)
+# `shares` is left out when nobody shared (zero); a click type nobody used is left out of post_clicks_by_type (zero).
+POST_FIGURES = Figures(
+    "post",
+    required=(POST_IMPRESSIONS_METRIC,),
+    optional={
+        POST_CLICKS_METRIC: "clicks",
+        "reactions.summary.total_count": "reactions",
+        "comments.summary.total_count": "comments",
+        "shares.count": "shares",
+        POST_VIDEO_VIEWS_METRIC: "video_views",
+    },
+    absent={"shares.count": 0},
 )
 # The export's `Post ID` is the API's `<page id>_<post id>`: a post in both counts once.
 POST_IDS_MATCH_EXPORT = True

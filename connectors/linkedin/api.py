@@ -8,10 +8,11 @@ from urllib.parse import quote
 
 import requests
 
+from connectors.api_figures import FigureNotes
 from connectors.api_pull import ApiAccount, DayChunk, batches, cursor_pages, windows
 from connectors.api_session import ApiSession, Clock, RetryPolicy, Verdict, default_verdict
 from connectors.campaign_days import (
-    CampaignDay, NotANumber, WeeklyReach, exact_decimal, week_days, weekly_reach_row, whole_number,
+    CampaignDay, NotANumber, WeeklyReach, count, exact_decimal, week_days, weekly_reach_row, whole_number,
 )
 from connectors.credentials import renew_hint
 from connectors.linkedin import settings
@@ -59,6 +60,7 @@ class LinkedInAdsApi:
         self.account = account
         self.base = linkedin_base(account)
         self.session = linkedin_session(account, credentials, clock, policy)
+        self.notes = FigureNotes()
 
     def campaigns(self) -> dict[str, str]:
         """Campaign id -> name, every status, following metadata.nextPageToken."""
@@ -120,8 +122,7 @@ class LinkedInAdsApi:
             raise self.session.malformed("GET", url, f"unreadable weekly reach: {error}") from error
         return [row for row in week if row is not None]
 
-    @staticmethod
-    def _week_row(element: dict, account_urn: str, monday: date, sunday: date) -> WeeklyReach | None:
+    def _week_row(self, element: dict, account_urn: str, monday: date, sunday: date) -> WeeklyReach | None:
         if element["pivotValues"] != [account_urn]:
             raise ValueError(f"element for {element['pivotValues']}, not {account_urn}")
         span = element.get("dateRange")
@@ -130,24 +131,24 @@ class LinkedInAdsApi:
             first, last = date(start["year"], start["month"], start["day"]), date(end["year"], end["month"], end["day"])
             if not monday <= first <= last <= sunday:
                 raise ValueError(f"element covers {first}..{last}, not {monday}..{sunday}")
-        return weekly_reach_row(monday, element.get("approximateMemberReach"), element.get("impressions"),
-                                "approximateMemberReach")
+        read = self.notes.reader(settings.REACH_FIGURES, element, monday)
+        return weekly_reach_row(monday, read("approximateMemberReach", count), read("impressions", count))
 
     def _row(self, element: dict, names: dict[str, str]) -> CampaignDay:
         start = element["dateRange"]["start"]
+        day = date(start["year"], start["month"], start["day"])
         campaign_id = element["pivotValues"][0].removeprefix(settings.CAMPAIGN_URN)
-        revenue = element.get("conversionValueInLocalCurrency")
-        conversions = element.get("externalWebsiteConversions")
+        read = self.notes.reader(settings.AD_FIGURES, element, day, campaign_id)
         return CampaignDay(
-            day=date(start["year"], start["month"], start["day"]),
+            day=day,
             campaign_id=campaign_id,
             campaign_name=names.get(campaign_id),
             currency=self.account.currency,
-            spend=exact_decimal(element["costInLocalCurrency"], "costInLocalCurrency"),
-            impressions=whole_number(element["impressions"], "impressions"),
-            clicks=whole_number(element["clicks"], "clicks"),
-            conversions=None if conversions is None else exact_decimal(conversions, "externalWebsiteConversions"),
-            platform_revenue=None if revenue is None else exact_decimal(revenue, "conversionValueInLocalCurrency"),
+            spend=read("costInLocalCurrency", exact_decimal),
+            impressions=read("impressions", whole_number),
+            clicks=read("clicks", whole_number),
+            conversions=read("externalWebsiteConversions", exact_decimal),
+            platform_revenue=read("conversionValueInLocalCurrency", exact_decimal),
         )
 
 

@@ -9,12 +9,13 @@ from datetime import date, datetime, timedelta, timezone
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from connectors.api_figures import FigureNotes
 from connectors.api_pull import ApiAccount, batches
 from connectors.api_session import Clock, RetryPolicy
-from connectors.campaign_days import NotANumber, whole_number
+from connectors.campaign_days import NotANumber, count, whole_number
 from connectors.linkedin import settings
 from connectors.linkedin.api import linkedin_base, linkedin_session
-from connectors.organic_posts import OrganicPost, count, local_time, required_count, utc_bounds, within
+from connectors.organic_posts import OrganicPost, local_time, utc_bounds, within
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # Statistics are asked per kind of post: the finder's parameter for each URN prefix.
@@ -28,6 +29,7 @@ class LinkedInPostsApi:
         self.session = linkedin_session(account, credentials, clock, policy)
         self.zone = ZoneInfo(account.timezone)
         self.organization = quote(settings.ORGANIZATION_URN + str(account.page_id), safe="")
+        self.notes = FigureNotes()
 
     def posts(self, first: date, last: date) -> list[OrganicPost]:
         """The page's organic posts published on first..last (the account's days), with their numbers now."""
@@ -94,17 +96,19 @@ class LinkedInPostsApi:
     def _row(self, urn: str, published: datetime, text: str | None, stats: dict | None) -> OrganicPost:
         # No statistics: a post of the last minutes, or older than the 12 months LinkedIn keeps. It was published
         # all the same (a touch); its impressions are none known, its other counts unknown.
+        published_at = local_time(published, self.zone)
         if stats is None:
-            return OrganicPost(urn, local_time(published, self.zone), text, 0)
+            return OrganicPost(urn, published_at, text, 0)
+        read = self.notes.reader(settings.POST_FIGURES, stats, published_at.date(), urn)
         return OrganicPost(
             post_id=urn,
-            published_at=local_time(published, self.zone),
+            published_at=published_at,
             title=text,
-            impressions=required_count(stats.get("impressionCount"), "impressionCount"),
-            clicks=count(stats.get("clickCount"), "clickCount"),
-            reactions=count(stats.get("likeCount"), "likeCount"),
-            comments=count(stats.get("commentCount"), "commentCount"),
-            shares=count(stats.get("shareCount"), "shareCount"),
+            impressions=read("impressionCount", count),
+            clicks=read("clickCount", count),
+            reactions=read("likeCount", count),
+            comments=read("commentCount", count),
+            shares=read("shareCount", count),
         )
 
 

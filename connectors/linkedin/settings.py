@@ -4,6 +4,7 @@ Campaign Manager switches the export's language by itself; a new language is one
 LinkedIn's export carries no conversion value, so it has no platform revenue.
 """
 
+from connectors.api_figures import Figures
 from connectors.export_layout import ExportLanguage
 
 EXPORT_LANGUAGES = (
@@ -56,6 +57,12 @@ ANALYTICS_FIELDS = (
     "externalWebsiteConversions",
     "conversionValueInLocalCurrency",
 )
+# What a daily element must carry (else the answer is refused) and may leave out (then unknown, NULL, noted).
+AD_FIGURES = Figures(
+    "campaign day",
+    required=("costInLocalCurrency", "impressions", "clicks"),
+    optional={"externalWebsiteConversions": "conversions", "conversionValueInLocalCurrency": "platform_revenue"},
+)
 WINDOW_DAYS = 30  # responses are capped at about 15,000 elements
 CAMPAIGNS_PER_REQUEST = 20  # long URLs get 414
 CAMPAIGN_URN = "urn:li:sponsoredCampaign:"
@@ -102,6 +109,8 @@ ORGANIC_POST_TYPES = frozenset({"Organic"})
 # approximateMemberReach is LinkedIn's estimate of unique members reached; date ranges up to 92 days.
 ACCOUNT_URN = "urn:li:sponsoredAccount:"
 REACH_FIELDS = ("approximateMemberReach", "impressions", "dateRange", "pivotValues")
+# LinkedIn may leave approximateMemberReach out (too few members to estimate): the week's reach is then unknown.
+REACH_FIGURES = Figures("week", required=("impressions",), optional={"approximateMemberReach": "reach"})
 
 # --- Organic posts through the API (an account with posts_source = "api"; page_id = the organization id) ---
 # How sure each piece is:
@@ -130,4 +139,9 @@ POSTS_SORT = "CREATED"
 # post scheduled in advance is created before it is published; LinkedIn schedules up to three months ahead).
 SCHEDULED_AHEAD_DAYS = 92
 POST_STATISTICS_BATCH = 20
+POST_FIGURES = Figures(
+    "post",
+    required=("impressionCount",),
+    optional={"clickCount": "clicks", "likeCount": "reactions", "commentCount": "comments", "shareCount": "shares"},
+)
 POSTS_LOOKBACK_DAYS = 28  # a company post gathers impressions and reactions for weeks

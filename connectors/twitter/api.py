@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import requests
 from requests_oauthlib import OAuth1
 
+from connectors.api_figures import FigureNotes
 from connectors.api_pull import ApiAccount, DayChunk, batches, cursor_pages, windows
 from connectors.api_session import ApiSession, Clock, RetryPolicy, Verdict, default_verdict
 from connectors.campaign_days import CampaignDay, NotANumber, from_micros, whole_number
@@ -51,6 +52,7 @@ class XAdsApi:
         self.base = f"{(account.api_base or settings.API_BASE).rstrip('/')}/{settings.API_VERSION}"
         self.zone = ZoneInfo(account.timezone)
         self.session = x_session(account, credentials, clock, policy)
+        self.notes = FigureNotes()
 
     def campaigns(self) -> dict[str, tuple[str, str]]:
         """Campaign id -> (name, currency), deleted ones included (they have history), following next_cursor."""
@@ -93,38 +95,55 @@ class XAdsApi:
                 metrics = entity["id_data"][0]["metrics"]
                 rows.extend(self._entity_rows(str(entity["id"]), name, currency, metrics, first, days))
             return rows
-        except (KeyError, IndexError, TypeError, NotANumber) as error:
+        except (KeyError, IndexError, TypeError, AttributeError, ValueError) as error:
             raise self.session.malformed("GET", url, f"unreadable stats: {error}") from error
 
     def _entity_rows(self, campaign_id, name, currency, metrics, first: date, days: int) -> list[CampaignDay]:
-        conversions = metrics.get(settings.CONVERSIONS) or {}
-        series = {
-            "impressions": metrics.get("impressions"),
-            "clicks": metrics.get("clicks"),
-            "spend": metrics.get(settings.SPEND_MICROS),
-            "conversions": conversions.get("metric"),
-            "revenue": conversions.get("sale_amount"),
-        }
-        for key, values in series.items():
-            if values is not None and len(values) != days:
-                raise NotANumber(f"{key} has {len(values)} values for {days} days")
         rows = []
         for index in range(days):
-            def value(key):  # a metric that did not serve is null, not zeros
-                values = series[key]
-                return 0 if values is None or values[index] is None else values[index]
-            spend = from_micros(value("spend"), settings.SPEND_MICROS)
+            day = first + timedelta(days=index)
+            figure = self._day_reader(metrics, campaign_id, day, index, days)
+            spend = figure(settings.SPEND_MICROS, from_micros)
+            impressions, clicks = figure("impressions", whole_number), figure("clicks", whole_number)
+            if not (spend or impressions or clicks) and settings.CONVERSIONS not in metrics:
+                continue  # nothing delivered that day, nothing else known
+            conversions = figure(f"{settings.CONVERSIONS}.metric", whole_number)
             row = CampaignDay(
-                day=first + timedelta(days=index),
+                day=day,
                 campaign_id=campaign_id,
                 campaign_name=name,
                 currency=currency,
                 spend=spend,
-                impressions=whole_number(value("impressions"), "impressions"),
-                clicks=whole_number(value("clicks"), "clicks"),
-                conversions=Decimal(whole_number(value("conversions"), "conversion_purchases.metric")),
-                platform_revenue=from_micros(value("revenue"), "conversion_purchases.sale_amount"),
+                impressions=impressions,
+                clicks=clicks,
+                conversions=None if conversions is None else Decimal(conversions),
+                platform_revenue=figure(f"{settings.CONVERSIONS}.sale_amount", from_micros),
             )
             if row.spend or row.impressions or row.clicks or row.conversions or row.platform_revenue:
                 rows.append(row)
         return rows
+
+    def _day_reader(self, metrics: dict, campaign_id: str, day: date, index: int, days: int):
+        """`figure(metric, parse)`: a metric's value on the window's day `index`, read by the rule of AD_FIGURES."""
+        read = self.notes.reader(settings.AD_FIGURES, metrics, day, campaign_id)
+
+        def figure(metric: str, parse):
+            present = metric.split(".")[0] in metrics  # a metric left out of the answer is missing
+            return read(metric, _on_day(parse, index, days), metrics if present else None)
+
+        return figure
+
+
+def _on_day(parse, index: int, days: int):
+    """A parser of one day's value of a per-day metric (an array over the window; null where it did not serve)."""
+
+    def day_value(metrics: dict, metric: str):
+        values = metrics
+        for part in metric.split("."):
+            values = None if values is None else values.get(part)
+        if values is not None and len(values) != days:
+            raise NotANumber(f"{metric} has {len(values)} values for {days} days")
+        value = None if values is None else values[index]
+        return parse(0 if value is None else value, metric)
+
+    return day_value

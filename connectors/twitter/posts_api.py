@@ -9,10 +9,11 @@ from datetime import date, datetime
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+from connectors.api_figures import FigureNotes
 from connectors.api_pull import ApiAccount, cursor_pages
 from connectors.api_session import Clock, RetryPolicy
-from connectors.campaign_days import NotANumber
-from connectors.organic_posts import OrganicPost, count, local_time, required_count, utc_bounds, within
+from connectors.campaign_days import NotANumber, count
+from connectors.organic_posts import OrganicPost, local_time, utc_bounds, within
 from connectors.twitter import settings
 from connectors.twitter.api import x_session
 
@@ -23,6 +24,7 @@ class XPostsApi:
         self.base = f"{(account.api_base or settings.POSTS_API_BASE).rstrip('/')}/{settings.POSTS_API_VERSION}"
         self.session = x_session(account, credentials, clock, policy)
         self.zone = ZoneInfo(account.timezone)
+        self.notes = FigureNotes()
 
     def posts(self, first: date, last: date) -> list[OrganicPost]:
         """The account's posts published on first..last (its days), with their numbers now."""
@@ -42,19 +44,21 @@ class XPostsApi:
         return within(rows, first, last)
 
     def _row(self, post: dict) -> OrganicPost:
+        # Without organic numbers (posts older than 30 days) the public ones, whose link clicks are not public.
         organic = post.get("organic_metrics")
         metrics = organic or post["public_metrics"]
-        published = datetime.fromisoformat(post["created_at"].replace("Z", "+00:00"))
+        post_id = str(post["id"])
+        published_at = local_time(datetime.fromisoformat(post["created_at"].replace("Z", "+00:00")), self.zone)
+        read = self.notes.reader(settings.POST_FIGURES, metrics, published_at.date(), post_id)
         return OrganicPost(
-            post_id=str(post["id"]),
-            published_at=local_time(published, self.zone),
+            post_id=post_id,
+            published_at=published_at,
             title=post.get("text"),
-            impressions=required_count(metrics.get("impression_count"), "impression_count"),
-            # Without organic numbers (posts older than 30 days) link clicks are not public.
-            clicks=count(organic.get("url_link_clicks"), "url_link_clicks") if organic else None,
-            reactions=count(metrics.get("like_count"), "like_count"),
-            comments=count(metrics.get("reply_count"), "reply_count"),
-            shares=count(metrics.get("retweet_count"), "retweet_count"),
+            impressions=read("impression_count", count),
+            clicks=read("organic_metrics.url_link_clicks", count, (organic or {}).get("url_link_clicks")),
+            reactions=read("like_count", count),
+            comments=read("reply_count", count),
+            shares=read("retweet_count", count),
         )
 
 

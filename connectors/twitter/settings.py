@@ -4,6 +4,7 @@ The export has no currency column: the account's currency from the config applie
 `Link clicks`, so the CSV and the API (`clicks`, not `url_clicks`) agree.
 """
 
+from connectors.api_figures import Figures
 from connectors.export_layout import ExportLanguage
 
 EXPORT_LANGUAGES = (
@@ -38,6 +39,13 @@ METRIC_GROUPS = ("ENGAGEMENT", "BILLING", "WEB_CONVERSION")
 # Clicks are `clicks`, not `url_clicks`, like the CSV's `Clicks`.
 SPEND_MICROS = "billed_charge_local_micro"
 CONVERSIONS = "conversion_purchases"  # an object of arrays: `metric` (count), `sale_amount` (micros)
+# What the stats must carry (else the answer is refused) and may leave out (then unknown, NULL, noted). A metric
+# that did not serve is null, or null on a day: zero. A metric the answer leaves out altogether is unknown.
+AD_FIGURES = Figures(
+    "campaign day",
+    required=(SPEND_MICROS, "impressions", "clicks"),
+    optional={f"{CONVERSIONS}.metric": "conversions", f"{CONVERSIONS}.sale_amount": "platform_revenue"},
+)
 LOOKBACK_DAYS = 14
 # User-level and account-level limits; each comes as <prefix>-limit, -remaining and -reset (epoch seconds).
 RATE_LIMIT_HEADERS = ("x-rate-limit", "x-account-rate-limit")
@@ -103,4 +111,11 @@ POST_FIELDS = ("created_at", "text", "public_metrics", "organic_metrics")
 POSTS_EXCLUDE = "retweets"  # a repost of someone else's post is not the account's content
 # The export's `Tweet id` (or the permalink's last part) is the API's post id: a post in both counts once.
 POST_IDS_MATCH_EXPORT = True
+# Posts older than 30 days have no organic_metrics: their public numbers are read, and their clicks are unknown.
+POST_FIGURES = Figures(
+    "post",
+    required=("impression_count",),
+    optional={"organic_metrics.url_link_clicks": "clicks", "like_count": "reactions", "reply_count": "comments",
+              "retweet_count": "shares"},
+)
 POSTS_LOOKBACK_DAYS = 14  # a post's engagement is almost all in its first two weeks

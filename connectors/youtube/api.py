@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import date
-from decimal import Decimal
 
 import requests
 
+from connectors.api_figures import FigureNotes
 from connectors.api_pull import ApiAccount, DayChunk, windows
 from connectors.api_session import ApiSession, Clock, RetryPolicy, Verdict, default_verdict
 from connectors.campaign_days import CampaignDay, NotANumber, exact_decimal, from_micros, whole_number
@@ -71,6 +71,7 @@ class GoogleAdsApi:
                 "login-customer-id": credentials["ROI_GOOGLE_ADS_LOGIN_CUSTOMER_ID"].replace("-", ""),
             },
         )
+        self.notes = FigureNotes()
 
     def campaign_days(self, start: date, end: date) -> Iterator[DayChunk]:
         token = google_access_token(self.account, self.credentials, self.clock, self.policy)
@@ -88,15 +89,16 @@ class GoogleAdsApi:
             raise self.session.malformed("POST", url, f"unreadable result: {error}") from error
 
     def _row(self, result: dict) -> CampaignDay:
-        metrics = result.get("metrics", {})  # proto3 JSON leaves zero metrics out
+        day, campaign_id = date.fromisoformat(result["segments"]["date"]), str(result["campaign"]["id"])
+        read = self.notes.reader(settings.AD_FIGURES, result, day, campaign_id)
         return CampaignDay(
-            day=date.fromisoformat(result["segments"]["date"]),
-            campaign_id=str(result["campaign"]["id"]),
+            day=day,
+            campaign_id=campaign_id,
             campaign_name=result["campaign"].get("name"),
             currency=result.get("customer", {}).get("currencyCode") or self.account.currency,
-            spend=from_micros(metrics.get("costMicros", "0"), "metrics.costMicros"),
-            impressions=whole_number(metrics.get("impressions", "0"), "metrics.impressions"),
-            clicks=whole_number(metrics.get("clicks", "0"), "metrics.clicks"),
-            conversions=exact_decimal(metrics.get("conversions", Decimal(0)), "metrics.conversions"),
-            platform_revenue=exact_decimal(metrics.get("conversionsValue", Decimal(0)), "metrics.conversionsValue"),
+            spend=read("metrics.costMicros", from_micros),
+            impressions=read("metrics.impressions", whole_number),
+            clicks=read("metrics.clicks", whole_number),
+            conversions=read("metrics.conversions", exact_decimal),
+            platform_revenue=read("metrics.conversionsValue", exact_decimal),
         )

@@ -11,11 +11,12 @@ from zoneinfo import ZoneInfo
 
 import requests
 
+from connectors.api_figures import FigureNotes
 from connectors.api_pull import ApiAccount, batches, cursor_pages
 from connectors.api_session import ApiSession, Clock, RetryPolicy, Verdict, default_verdict
-from connectors.campaign_days import NotANumber
+from connectors.campaign_days import NotANumber, count
 from connectors.credentials import renew_hint
-from connectors.organic_posts import OrganicPost, count, local_time, required_count, utc_bounds, within
+from connectors.organic_posts import OrganicPost, local_time, utc_bounds, within
 from connectors.youtube import settings
 from connectors.youtube.api import google_access_token
 
@@ -58,6 +59,7 @@ class YouTubePostsApi:
         self.credentials, self.clock, self.policy = credentials, clock, policy
         self.session = ApiSession(PLATFORM, account.account_id, classify, policy, clock)
         self.zone = ZoneInfo(account.timezone)
+        self.notes = FigureNotes()
 
     def posts(self, first: date, last: date) -> list[OrganicPost]:
         """The channel's videos published on first..last (the account's days), with their numbers now."""
@@ -98,15 +100,17 @@ class YouTubePostsApi:
         return uploads
 
     def _row(self, video: dict) -> OrganicPost:
-        statistics = video["statistics"]
-        views = required_count(statistics.get("viewCount"), "statistics.viewCount")
+        post_id = str(video["id"])
+        published_at = local_time(_instant(video["snippet"]["publishedAt"]), self.zone)
+        read = self.notes.reader(settings.POST_FIGURES, video, published_at.date(), post_id)
+        views = read("statistics.viewCount", count)
         return OrganicPost(
-            post_id=str(video["id"]),
-            published_at=local_time(_instant(video["snippet"]["publishedAt"]), self.zone),
+            post_id=post_id,
+            published_at=published_at,
             title=video["snippet"].get("title"),
             impressions=views,  # no API gives thumbnail impressions (see settings)
-            reactions=count(statistics.get("likeCount"), "statistics.likeCount"),
-            comments=count(statistics.get("commentCount"), "statistics.commentCount"),
+            reactions=read("statistics.likeCount", count),
+            comments=read("statistics.commentCount", count),
             video_views=views,
         )
 

@@ -3,6 +3,7 @@
 Only rows whose campaign type is Video are YouTube; views are `Views`, renamed `TrueView views` in newer reports.
 """
 
+from connectors.api_figures import Figures
 from connectors.export_layout import ExportLanguage
 
 EXPORT_LANGUAGES = (
@@ -39,6 +40,15 @@ QUERY = (
     "metrics.impressions, metrics.clicks, metrics.video_trueview_views, metrics.conversions, "
     "metrics.conversions_value FROM campaign "
     "WHERE segments.date BETWEEN '{first}' AND '{last}' AND campaign.advertising_channel_type = 'VIDEO'"
+)
+# What a result must carry (else the answer is refused) and may garble (then unknown, NULL, noted). Proto3 JSON leaves
+# zero metrics out: a metric absent is zero.
+AD_FIGURES = Figures(
+    "campaign day",
+    required=("metrics.costMicros", "metrics.impressions", "metrics.clicks"),
+    optional={"metrics.conversions": "conversions", "metrics.conversionsValue": "platform_revenue"},
+    absent={metric: 0 for metric in ("metrics.costMicros", "metrics.impressions", "metrics.clicks",
+                                     "metrics.conversions", "metrics.conversionsValue")},
 )
 WINDOW_DAYS = 30
 LOOKBACK_DAYS = 14
@@ -97,6 +107,12 @@ VIDEOS_PER_REQUEST = 50
 QUOTA_REASONS = frozenset({"quotaExceeded", "dailyLimitExceeded"})
 RATE_REASONS = frozenset({"rateLimitExceeded", "userRateLimitExceeded"})
 QUOTA_RESET_TIMEZONE = "America/Los_Angeles"
+# likeCount is absent when the channel hides likes, commentCount when comments are off: unknown, noted.
+POST_FIGURES = Figures(
+    "post",
+    required=("statistics.viewCount",),
+    optional={"statistics.likeCount": "reactions", "statistics.commentCount": "comments"},
+)
 # Studio's `Content` is the video id the API gives: a video in both counts once.
 POST_IDS_MATCH_EXPORT = True
 POSTS_LOOKBACK_DAYS = 90  # a video keeps gathering views for months

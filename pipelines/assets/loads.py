@@ -83,17 +83,38 @@ def pull_metadata(pulls: list[PullOutcome]) -> dict[str, object]:
         "api_rows": sum(p.rows for p in pulls),
         "api_requests": sum(p.requests for p in pulls),
         "api_days": ", ".join(f"{p.account_id}: {p.first}..{p.last}" for p in pulls),
+        "api_notes": dg.MetadataValue.json(_notes(pulls)),
     }
 
 
 def pulls_check(asset_key: dg.AssetKey, pulls: list[PullOutcome]) -> dg.AssetCheckResult:
+    """Passes when every pull completed; optional figures left unknown are said, never a failure."""
     stopped = [p for p in pulls if not p.complete]
+    notes = _notes(pulls)
+    said = "; ".join(f"{account}: {note}" for account, lines in notes.items() for note in lines)
     return dg.AssetCheckResult(
         asset_key=asset_key,
         check_name=API_PULLS_COMPLETE,
         passed=not stopped,
         description="; ".join(p.message for p in stopped) if stopped else (
-            f"{len(pulls)} API account(s) pulled in full" if pulls else "no API accounts"
+            (f"{len(pulls)} API account(s) pulled in full" + (f"; left unknown: {said}" if said else ""))
+            if pulls else "no API accounts"
         ),
-        metadata={"stopped_accounts": dg.MetadataValue.json({p.account_id: p.message for p in stopped})},
+        metadata={
+            "stopped_accounts": dg.MetadataValue.json({p.account_id: p.message for p in stopped}),
+            "notes": dg.MetadataValue.json(notes),
+        },
     )
+
+
+def log_load(context: dg.AssetExecutionContext, report: SyncReport, pulls: list[PullOutcome]) -> None:
+    """Rejected files and stopped pulls as errors; the optional figures a pull left unknown as warnings."""
+    for problem in [*report.rejected.values(), *(p.message for p in pulls if not p.complete)]:
+        context.log.error(problem)
+    for account, notes in _notes(pulls).items():
+        for note in notes:
+            context.log.warning(f"account {account}: {note}")
+
+
+def _notes(pulls: list[PullOutcome]) -> dict[str, list[str]]:
+    return {p.account_id: list(p.notes) for p in pulls if p.notes}

@@ -15,7 +15,8 @@ from connectors.api_clients import POST_IDS_MATCH_EXPORT
 from connectors.channels import ORGANIC_FORMATS, ORGANIC_KINDS
 from pipelines.assets.metadata import table_metadata
 from pipelines.assets.loads import (
-    API_PULLS_COMPLETE, FILES_ACCEPTED, files_check, pull_api_accounts, pull_metadata, pulls_check, sync_metadata,
+    API_PULLS_COMPLETE, FILES_ACCEPTED, files_check, log_load, pull_api_accounts, pull_metadata, pulls_check,
+    sync_metadata,
 )
 from pipelines.assets.raw import ACCOUNTS, GROUP
 from pipelines.partitions import run_days, writer_settings
@@ -101,8 +102,7 @@ def _posts_asset(channel: str, common: dict) -> dg.AssetsDefinition:
             results = [files_check(key, kind, con), pulls_check(key, pulls)]
             if not POST_IDS_MATCH_EXPORT[channel]:
                 results.append(_counted_once_check(key, channel, con))
-        for problem in [*report.rejected.values(), *(p.message for p in pulls if not p.complete)]:
-            context.log.error(problem)
+        log_load(context, report, pulls)
         return dg.MaterializeResult(metadata=metadata, check_results=results)
 
     return channel_posts

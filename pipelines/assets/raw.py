@@ -7,7 +7,8 @@ from connectors.crm.export import CRM_EXPORT
 from connectors.ecb.reference_rates import detect_rates_layout
 from connectors.export_layout import ExportError
 from pipelines.assets.loads import (
-    API_PULLS_COMPLETE, FILES_ACCEPTED, files_check, pull_api_accounts, pull_metadata, pulls_check, sync_metadata,
+    API_PULLS_COMPLETE, FILES_ACCEPTED, files_check, log_load, pull_api_accounts, pull_metadata, pulls_check,
+    sync_metadata,
 )
 from pipelines.assets.metadata import money, table_metadata
 from pipelines.partitions import run_days, writer_settings
@@ -177,8 +178,7 @@ def _channel_asset(channel: str, common: dict) -> dg.AssetsDefinition:
                 spend_by_currency=dg.MetadataValue.json({currency: money(total) for currency, total in spend}),
             )
             checks = [files_check(key, channel, con), pulls_check(key, pulls)]
-        for problem in [*report.rejected.values(), *(p.message for p in pulls if not p.complete)]:
-            context.log.error(problem)
+        log_load(context, report, pulls)
         return dg.MaterializeResult(metadata=metadata, check_results=checks)
 
     return channel_ads

@@ -358,7 +358,8 @@ class FacebookFake(WeeklyReachFacts, PlatformFake):
         if level == "account":
             return self._account_insights(request, account_id, since, until, fields)
         rows = self.delivered_days(account_id, since, until)
-        return self._page(request, raw, params, rows, offset, limit, lambda row: _row(account_id, row, fields))
+        return self._page(request, raw, params, rows, offset, limit,
+                          lambda row: self.as_answered(_row(account_id, row, fields)))
 
     def _page(self, request: RecordedRequest, raw: Request, params: dict[str, str], items: list, offset: int,
               limit: int, render) -> Response:
@@ -428,7 +429,7 @@ class FacebookFake(WeeklyReachFacts, PlatformFake):
             "inline_link_clicks": str(sum(row.clicks for row in rows)),
             "reach": str(self.reach(account_id, since, until)),
         }
-        out = {field: values[field] for field in fields if field in values}
+        out = self.as_answered({field: values[field] for field in fields if field in values})
         out["date_start"], out["date_stop"] = since.isoformat(), until.isoformat()
         paging = {"cursors": {"before": _cursor(0), "after": _cursor(0)}}
         return self.respond(request, 200, {"data": [out], "paging": paging})

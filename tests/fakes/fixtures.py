@@ -22,8 +22,12 @@ Use it from a test module (or a conftest) by importing it:
 Data: `fake.put(account_id, *CampaignDay)` adds or replaces (same campaign and day) facts; `fake.remove(...)`,
 `fake.set_days(...)`, or edit `fake.accounts[account_id]` (a list) directly. `fake.add_campaign(account_id, id, name,
 status=..., deleted=True | channel_type="SEARCH")` lists campaigns without delivery or overrides their attributes.
-Smaller pages to force pagination: `fakes.linkedin.campaign_page_size`, `fakes.twitter.campaign_page_size`,
-`fakes.facebook.page_size`, `fakes.youtube.batch_size`.
+`fake.omitted_fields.add("approximateMemberReach")` leaves a field out of the ads answers (LinkedIn analytics, Meta
+insights, X stats metrics), as real answers sometimes do; `fake.garbled_fields["action_values"] = "n/a"` sends
+something else in its place (Google Ads: by GAQL name, e.g. "metrics.conversions_value"). Smaller pages to force
+pagination:
+`fakes.linkedin.campaign_page_size`, `fakes.twitter.campaign_page_size`, `fakes.facebook.page_size`,
+`fakes.youtube.batch_size`.
 
 Credentials: the constants below, accepted by the fakes; change them on the fake objects for negative tests
 (e.g. `fakes.facebook.expired_tokens.add(META_TOKEN)`, `fakes.linkedin.revoked_tokens.add(LINKEDIN_TOKEN)`).

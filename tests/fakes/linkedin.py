@@ -449,7 +449,7 @@ class LinkedInFake(WeeklyReachFacts, PlatformFake):
         for account_id, campaign_ids in by_account.items():
             rows += self.delivered_days(account_id, start, end, campaign_ids)
         rows.sort(key=lambda row: (row.day, int(row.campaign_id) if row.campaign_id.isdigit() else 0))
-        elements = [_element(row, fields) for row in rows[: self.max_elements]]
+        elements = [self.as_answered(_element(row, fields)) for row in rows[: self.max_elements]]
         return self.respond(request, 200, {"paging": {"start": 0, "count": 10, "links": []}, "elements": elements})
 
 
@@ -546,7 +546,7 @@ class LinkedInFake(WeeklyReachFacts, PlatformFake):
             "conversionValueInLocalCurrency": decimal_text(sum(row.revenue for row in rows)),
             "approximateMemberReach": self.reach(account_id, start, end),
         }
-        return {field: values[field] for field in fields}
+        return self.as_answered({field: values[field] for field in fields})
 
 
 def _post_element(organization: str, post: PostFact) -> dict[str, Any]:

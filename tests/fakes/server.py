@@ -113,7 +113,9 @@ class PlatformFake:
     """What every fake shares: its facts per account, its campaign lists, routing and default headers.
 
     `accounts` maps account id -> list of CampaignDay; tests may change it freely between runs (restatement), or use
-    `put` (insert or replace by campaign and day), `remove` and `set_days`.
+    `put` (insert or replace by campaign and day), `remove` and `set_days`. `omitted_fields` names fields the
+    platform leaves out of its answers, as real answers sometimes do (e.g. LinkedIn's `approximateMemberReach`);
+    `garbled_fields` maps fields to what the platform sends instead of their values.
     """
 
     name: str = ""  # the channel name: linkedin, twitter, facebook, youtube
@@ -125,6 +127,13 @@ class PlatformFake:
         self.campaigns: dict[str, dict[str, CampaignInfo]] = {}
         self.posts: dict[str, list[PostFact]] = {}  # page id -> its organic posts
         self.platforms: FakePlatforms | None = None
+        self.omitted_fields: set[str] = set()
+        self.garbled_fields: dict[str, Any] = {}
+
+    def as_answered(self, values: dict[str, Any]) -> dict[str, Any]:
+        """An answer's object as sent: without the fields the platform leaves out, garbled fields garbled."""
+        return {key: self.garbled_fields.get(key, value) for key, value in values.items()
+                if key not in self.omitted_fields}
 
     # --- data ------------------------------------------------------------------------------------------------------
     def add_account(self, account_id: str, days: Iterable[CampaignDay] = ()) -> PlatformFake:

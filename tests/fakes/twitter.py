@@ -430,7 +430,7 @@ class TwitterFake(PlatformFake):
         data = []
         for entity_id in entity_ids:
             per_day = [facts.get((entity_id, day)) for day in days]
-            metrics = _metrics(per_day, groups, total=granularity == "TOTAL")
+            metrics = self.as_answered(_metrics(per_day, groups, total=granularity == "TOTAL"))
             data.append({"id": entity_id, "id_data": [{"segment": None, "metrics": metrics}]})
         echo = {
             "start_time": _z(start),

@@ -600,6 +600,9 @@ class GoogleAdsFake(PlatformFake):
                 continue
             kind = FIELDS.get(field, "int64")
             value = values[field]
+            if field in self.garbled_fields:
+                row.setdefault(resource, {})[_camel(name)] = self.garbled_fields[field]
+                continue
             if resource == "metrics" and self.omit_zero and not value:
                 row.setdefault(resource, {})
                 continue
