@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from connectors.channels import CHANNELS
+from connectors.channels import ACCOUNT_IDS, CHANNELS
 
 CONFIG_ENV = "ROI_CONFIG"
 SAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "sample" / "roi.toml"
@@ -241,7 +241,7 @@ def _accounts(items, where: str) -> tuple[Account, ...]:
         channel = _choice(item["channel"], CHANNELS, f"{label}.channel", noun="channel")
         account = Account(
             channel=channel,
-            account_id=_text(item["account_id"], f"{label}.account_id"),
+            account_id=_account_id(channel, item["account_id"], f"{label}.account_id"),
             market=_text(item["market"], f"{label}.market"),
             scope=_choice(item["scope"], SCOPES, f"{label}.scope", noun="scope"),
             currency=_currency(item["currency"], f"{label}.currency"),
@@ -257,6 +257,15 @@ def _accounts(items, where: str) -> tuple[Account, ...]:
         seen[key] = number
         accounts.append(account)
     return tuple(accounts)
+
+
+def _account_id(channel: str, value, label: str) -> str:
+    """The id in its one kept form, from any form the channel accepts (Meta's `act_123` is 123)."""
+    text = _text(value, label)
+    account_id = ACCOUNT_IDS[channel].normalized(text)
+    if account_id is None:
+        raise ConfigError(f"{label}: {text!r} is not {ACCOUNT_IDS[channel].accepted}")
+    return account_id
 
 
 def _api_account_keys(item: dict, label: str) -> dict:

@@ -4,6 +4,9 @@ The export has no currency column: the account's currency from the config applie
 `Link clicks`, so the CSV and the API (`clicks`, not `url_clicks`) agree.
 """
 
+import re
+
+from connectors.account_ids import AccountIdForm
 from connectors.export_layout import ExportLanguage
 
 EXPORT_LANGUAGES = (
@@ -39,6 +42,10 @@ METRIC_GROUPS = ("ENGAGEMENT", "BILLING", "WEB_CONVERSION")
 SPEND_MICROS = "billed_charge_local_micro"
 CONVERSIONS = "conversion_purchases"  # an object of arrays: `metric` (count), `sale_amount` (micros)
 LOOKBACK_DAYS = 14
+# An X Ads account id is a short base-36 string (18ce54d4x5t), the same in Ads Manager's URLs and the API's paths;
+# no other form is commonly copied, so it is kept as written. High for the alphabet (the API docs' ids), medium that
+# X never writes capitals.
+ACCOUNT_ID = AccountIdForm(re.compile(r"([0-9a-z]+)"), "an X Ads account id, such as 18ce54d4x5t")
 # User-level and account-level limits; each comes as <prefix>-limit, -remaining and -reset (epoch seconds).
 RATE_LIMIT_HEADERS = ("x-rate-limit", "x-account-rate-limit")
 
