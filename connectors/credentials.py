@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 
+from connectors.youtube.settings import ACCOUNT_ID as GOOGLE_CUSTOMER_ID
+
 # channel -> the variables it needs; a tuple of alternatives means "all of one group".
 REQUIRED = {
     "linkedin": [("ROI_LINKEDIN_TOKEN",)],
@@ -17,10 +19,11 @@ POSTS_REQUIRED = {**REQUIRED, "youtube": []}
 # Google Ads: an access token, or what refreshes one.
 GOOGLE_ACCESS_TOKEN = "ROI_GOOGLE_ADS_ACCESS_TOKEN"
 GOOGLE_REFRESH = ("ROI_GOOGLE_ADS_CLIENT_ID", "ROI_GOOGLE_ADS_CLIENT_SECRET", "ROI_GOOGLE_ADS_REFRESH_TOKEN")
+GOOGLE_LOGIN_CUSTOMER_ID = "ROI_GOOGLE_ADS_LOGIN_CUSTOMER_ID"  # the manager account, sent as digits only
 
 
 class MissingCredentials(ValueError):
-    """Names the environment variables to set; raised before any request."""
+    """Names the environment variables to set (missing, or not of their form); raised before any request."""
 
 
 def credentials_for(channel: str, environ: Mapping[str, str] | None = None, posts: bool = False) -> dict[str, str]:
@@ -38,7 +41,16 @@ def credentials_for(channel: str, environ: Mapping[str, str] | None = None, post
             missing.append(f"{GOOGLE_ACCESS_TOKEN} (or {', '.join(GOOGLE_REFRESH)})")
     if missing:
         raise MissingCredentials(f"{channel} API accounts need the environment variable(s) {', '.join(missing)}")
+    if GOOGLE_LOGIN_CUSTOMER_ID in found:
+        found[GOOGLE_LOGIN_CUSTOMER_ID] = _google_customer_id(found[GOOGLE_LOGIN_CUSTOMER_ID])
     return found
+
+
+def _google_customer_id(text: str) -> str:
+    customer_id = GOOGLE_CUSTOMER_ID.normalized(text)
+    if customer_id is None:  # the value is not repeated: this module never prints a credential
+        raise MissingCredentials(f"{GOOGLE_LOGIN_CUSTOMER_ID} is not {GOOGLE_CUSTOMER_ID.accepted} (the manager's)")
+    return customer_id
 
 
 def renew_hint(channel: str) -> str:

@@ -15,7 +15,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from connectors.channels import CHANNELS
+from connectors.channels import ACCOUNT_IDS, CHANNELS
+from connectors.ecb.reference_rates import currencies_with_rates
+from connectors.ecb.settings import BASE_CURRENCY, PUBLISHED_CURRENCIES
+from connectors.export_layout import ExportError
 
 CONFIG_ENV = "ROI_CONFIG"
 SAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "sample" / "roi.toml"
@@ -181,7 +184,39 @@ def parse_config(raw: dict, path: Path) -> RoiConfig:
         report_folder=_path(folder, raw["reports_dir"], f"{where}: reports_dir") if "reports_dir" in raw else None,
         memory_limit=_memory(raw.get("memory_limit", "1GB"), f"{where}: memory_limit"),
     )
+    _check_currencies(config, where)
     return config
+
+
+def _check_currencies(config: RoiConfig, where: str) -> None:
+    """Every currency named must have rates, or the run would reject the account's exports once under way."""
+    available, source = _rates_currencies(config, where)
+    listed = ", ".join(available)
+    if config.reporting_currency not in available:
+        raise ConfigError(
+            f"{where}: reporting_currency: {config.reporting_currency!r} has no rates in {source} "
+            f"(currencies available: {listed})"
+        )
+    for number, account in enumerate(config.accounts, start=1):
+        if account.currency not in available:
+            raise ConfigError(
+                f"{where}: accounts[{number}].currency: {account.currency!r} of {account.channel} account "
+                f"{account.account_id} has no rates in {source} (currencies available: {listed})"
+            )
+
+
+def _rates_currencies(config: RoiConfig, where: str) -> tuple[list[str], str]:
+    """The currencies the rates source has, and how to name that source: the rates file, or while it is still to be
+    downloaded (or unreadable, to be replaced by the download) the ECB's published list."""
+    published = sorted({BASE_CURRENCY, *PUBLISHED_CURRENCIES}), "the ECB's reference rates"
+    if config.fx_rates_url and not config.fx_rates.is_file():
+        return published
+    try:
+        return currencies_with_rates(config.fx_rates), f"the rates file {config.fx_rates}"
+    except ExportError as error:
+        if config.fx_rates_url:
+            return published
+        raise ConfigError(f"{where}: fx_rates: {error}") from error
 
 
 def _api_settings(table, label: str) -> ApiSettings:
@@ -241,7 +276,7 @@ def _accounts(items, where: str) -> tuple[Account, ...]:
         channel = _choice(item["channel"], CHANNELS, f"{label}.channel", noun="channel")
         account = Account(
             channel=channel,
-            account_id=_text(item["account_id"], f"{label}.account_id"),
+            account_id=_account_id(channel, item["account_id"], f"{label}.account_id"),
             market=_text(item["market"], f"{label}.market"),
             scope=_choice(item["scope"], SCOPES, f"{label}.scope", noun="scope"),
             currency=_currency(item["currency"], f"{label}.currency"),
@@ -257,6 +292,15 @@ def _accounts(items, where: str) -> tuple[Account, ...]:
         seen[key] = number
         accounts.append(account)
     return tuple(accounts)
+
+
+def _account_id(channel: str, value, label: str) -> str:
+    """The id in its one kept form, from any form the channel accepts (Meta's `act_123` is 123)."""
+    text = _text(value, label)
+    account_id = ACCOUNT_IDS[channel].normalized(text)
+    if account_id is None:
+        raise ConfigError(f"{label}: {text!r} is not {ACCOUNT_IDS[channel].accepted}")
+    return account_id
 
 
 def _api_account_keys(item: dict, label: str) -> dict:

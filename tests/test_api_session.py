@@ -106,8 +106,8 @@ def test_missing_credentials_name_the_variables():
         credentials_for("twitter", {"ROI_X_CONSUMER_KEY": "k"})
     assert "ROI_X_CONSUMER_SECRET, ROI_X_ACCESS_TOKEN, ROI_X_ACCESS_SECRET" in str(error.value)
     with pytest.raises(MissingCredentials) as error:
-        credentials_for("youtube", {"ROI_GOOGLE_ADS_DEVELOPER_TOKEN": "d", "ROI_GOOGLE_ADS_LOGIN_CUSTOMER_ID": "1"})
+        credentials_for("youtube", {"ROI_GOOGLE_ADS_DEVELOPER_TOKEN": "d", "ROI_GOOGLE_ADS_LOGIN_CUSTOMER_ID": "999-999-9999"})
     assert "ROI_GOOGLE_ADS_ACCESS_TOKEN (or ROI_GOOGLE_ADS_CLIENT_ID" in str(error.value)
-    refresh = {"ROI_GOOGLE_ADS_DEVELOPER_TOKEN": "d", "ROI_GOOGLE_ADS_LOGIN_CUSTOMER_ID": "1",
+    refresh = {"ROI_GOOGLE_ADS_DEVELOPER_TOKEN": "d", "ROI_GOOGLE_ADS_LOGIN_CUSTOMER_ID": "999-999-9999",
                "ROI_GOOGLE_ADS_CLIENT_ID": "c", "ROI_GOOGLE_ADS_CLIENT_SECRET": "s", "ROI_GOOGLE_ADS_REFRESH_TOKEN": "r"}
     assert credentials_for("youtube", refresh)["ROI_GOOGLE_ADS_REFRESH_TOKEN"] == "r"

@@ -66,6 +66,28 @@ def test_a_config_error_stops_before_anything_runs(sample):
     assert not (sample / "data" / "roi.duckdb").exists()
 
 
+def sar_account(sample: Path) -> tuple[Path, str]:
+    """The sample's config with its French Meta account (accounts[6]) in Saudi riyals, which the ECB does not quote;
+    and the message naming it, with the currencies of the sample's rates file."""
+    config = sample / "roi.toml"
+    french_meta = 'account_id = "1234567890"\nmarket = "FR"\nscope = "local"\ncurrency = "EUR"'
+    config.write_text(config.read_text().replace(french_meta, french_meta.replace('"EUR"', '"SAR"')))
+    rates = sample / "data" / "fx" / "eurofxref-hist.csv"
+    header = rates.read_text(encoding="utf-8").splitlines()[0].split(",")
+    available = ", ".join(sorted({"EUR", *filter(None, header[1:])}))
+    return config, (f"roi: config error: {config}: accounts[6].currency: 'SAR' of facebook account 1234567890 has no "
+                    f"rates in the rates file {rates} (currencies available: {available})\n")
+
+
+def test_a_currency_without_rates_stops_run_and_status_before_anything_runs(sample):
+    config, message = sar_account(sample)
+    done = roi("run", "--start", "2026-09-01", "--end", "2026-09-30", config=config)
+    assert (done.returncode, done.stderr, done.stdout) == (2, message, "")
+    assert not (sample / "data" / "roi.duckdb").exists() and not (sample / "data" / ".roi-work").exists()
+    status = roi("status", config=config)
+    assert (status.returncode, status.stderr) == (2, message)
+
+
 def test_days_outside_the_history_are_refused(sample):
     done = roi("run", "--start", "2025-12-31", "--end", "2026-01-02", config=sample / "roi.toml")
     assert done.returncode == 2

@@ -94,3 +94,56 @@ def test_the_warehouse_runs_within_the_memory_limit(tmp_path):
         warehouse = build_resources(load_config(write(tmp_path, text)))["warehouse"]
         with warehouse.connect() as con:
             assert con.execute("SELECT current_setting('memory_limit')").fetchone()[0] == expected
+
+
+# --- Currencies: each must have rates in the rates source, checked before anything runs ---------------------------
+
+
+def test_an_account_currency_without_rates_names_the_account_and_the_currencies_available(tmp_path):
+    path = write(tmp_path, GOOD.replace('\ncurrency = "EUR"', '\ncurrency = "SAR"'))
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    rates = tmp_path / "data" / "fx" / "eurofxref-hist.csv"
+    assert str(error.value) == (f"{path}: accounts[1].currency: 'SAR' of linkedin account 508765432 has no rates in "
+                                f"the rates file {rates} (currencies available: EUR, USD)")
+
+
+def test_a_reporting_currency_without_rates_is_refused(tmp_path):
+    path = write(tmp_path, GOOD.replace('reporting_currency = "EUR"', 'reporting_currency = "CHF"'))
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert "reporting_currency: 'CHF' has no rates in the rates file" in str(error.value)
+    assert str(error.value).endswith("(currencies available: EUR, USD)")
+
+
+def test_before_the_first_download_the_ecbs_published_list_applies_then_the_downloaded_file(tmp_path):
+    from connectors.ecb.settings import PUBLISHED_CURRENCIES
+
+    downloaded = GOOD.replace('revenue_source = "crm"', 'revenue_source = "crm"\nfx_rates_url = "http://127.0.0.1:9"')
+    path = write(tmp_path, downloaded.replace('\ncurrency = "EUR"', '\ncurrency = "CHF"'))
+    rates = tmp_path / "data" / "fx" / "eurofxref-hist.csv"
+    rates.unlink()
+    assert load_config(path).accounts[0].currency == "CHF"  # the ECB publishes CHF
+
+    path.write_text(downloaded.replace('\ncurrency = "EUR"', '\ncurrency = "SAR"'), encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    available = ", ".join(sorted({"EUR", *PUBLISHED_CURRENCIES}))
+    assert str(error.value) == (f"{path}: accounts[1].currency: 'SAR' of linkedin account 508765432 has no rates in "
+                                f"the ECB's reference rates (currencies available: {available})")
+
+    rates.write_text("Date,USD,\n2026-09-01,1.165,\n", encoding="utf-8")  # once downloaded, its header decides
+    path.write_text(downloaded.replace('\ncurrency = "EUR"', '\ncurrency = "CHF"'), encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert f"'CHF' of linkedin account 508765432 has no rates in the rates file {rates}" in str(error.value)
+
+
+def test_a_rates_file_that_is_not_the_ecbs_is_a_config_error(tmp_path):
+    path = write(tmp_path, GOOD)
+    rates = tmp_path / "data" / "fx" / "eurofxref-hist.csv"
+    rates.write_text("Day;USD\n2026-09-01;1.165\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as error:
+        load_config(path)
+    assert str(error.value) == (f"{path}: fx_rates: {rates}, line 1: not an ECB reference-rate file: the first "
+                                "column must be 'Date'")

@@ -106,6 +106,19 @@ def test_workspace_loads_in_dagster(tmp_path):
     assert "All code locations passed validation" in done.stdout + done.stderr
 
 
+def test_a_config_error_stops_the_definitions_from_loading_naming_it(sample, tmp_path):
+    from tests.test_cli import sar_account
+
+    config, message = sar_account(sample)
+    env = {**os.environ, "ROI_CONFIG": str(config), "DAGSTER_HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-m", "dagster", "definitions", "validate", "-w", "workspace.yaml"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 1
+    assert "pipelines.config.ConfigError: " + message.removeprefix("roi: config error: ") in done.stdout + done.stderr
+
+
 def test_the_data_dictionary_describes_every_mart_column_and_the_files_registry(tmp_path):
     import re
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from connectors.channels import folder_account_id
 from connectors.export_layout import (
     FIELD_KINDS,
     SUMMARY_LABEL_PATTERN,
@@ -126,7 +127,8 @@ class SyncReport:
 
 
 def find_export_files(root: Path, kind: str, per_account: bool) -> tuple[list[ExportFile], dict[str, str]]:
-    """CSV files under `<root>/<kind>/<account_id>/` (or directly under `<root>/<kind>/` for the CRM).
+    """CSV files under `<root>/<kind>/<account_id>/` (or directly under `<root>/<kind>/` for the CRM); the folder
+    may name the account in any form its channel accepts (`facebook/act_123/` is account 123).
 
     Returns the files and the misplaced ones with why they cannot be read.
     """
@@ -143,7 +145,7 @@ def find_export_files(root: Path, kind: str, per_account: bool) -> tuple[list[Ex
         elif not per_account and len(parts) != 1:
             misplaced[relative] = f"expected {kind}/<file>.csv under the exports folder"
         else:
-            files.append(ExportFile.at(path, root, kind, parts[0] if per_account else None))
+            files.append(ExportFile.at(path, root, kind, folder_account_id(kind, parts[0]) if per_account else None))
     return files, misplaced
 
 
@@ -171,7 +173,8 @@ def sync_exports(
     with tempfile.TemporaryDirectory(prefix="roi-readable-") as copies:
         pending: list[PendingFile] = []
         for export in files:
-            if known.get(export.relative) == (export.modified_at, export.size_bytes, "loaded"):
+            # A file loaded under another form of its account's id (before ids were kept in one form) loads again.
+            if known.get(export.relative) == (export.modified_at, export.size_bytes, "loaded", export.account_id):
                 report.unchanged.append(export.relative)
                 continue
             try:
@@ -814,11 +817,11 @@ def _record_files(con: duckdb.DuckDBPyConnection, header_line: int) -> dict[str,
     ).fetchall())
 
 
-def _registry(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, tuple[datetime, int, str]]:
+def _registry(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, tuple[datetime, int, str, str | None]]:
     rows = con.execute(
-        "SELECT path, modified_at, size_bytes, status FROM raw.export_files WHERE kind = ?", [kind]
+        "SELECT path, modified_at, size_bytes, status, account_id FROM raw.export_files WHERE kind = ?", [kind]
     ).fetchall()
-    return {path: (modified_at, size, status) for path, modified_at, size, status in rows}
+    return {path: tuple(state) for path, *state in rows}
 
 
 def _record_rejection(con, kind, relative, account_id, modified_at, size_bytes, error) -> None:

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from connectors.ecb.settings import DATE_HEADER
+from connectors.ecb.settings import BASE_CURRENCY, DATE_HEADER
 from connectors.export_layout import ExportError, read_head
 
 CURRENCY_CODE = re.compile(r"[A-Z]{3}")
@@ -38,3 +38,8 @@ def detect_rates_layout(path: Path) -> RatesLayout:
     if not currencies:
         raise ExportError(path, "no currency columns", line=1)
     return RatesLayout(Path(path), encoding, len(cells), currencies)
+
+
+def currencies_with_rates(path: Path) -> list[str]:
+    """EUR and every currency of the rates file's header, sorted: the currencies amounts can be converted from."""
+    return sorted({BASE_CURRENCY, *detect_rates_layout(path).currencies.values()})

@@ -32,6 +32,17 @@ DAILY_DATE_MONTHS = (
 MAX_CSV_BYTES = 64 * 1024 * 1024
 # A rate as the ECB prints it: digits, optionally a decimal point and more digits (never a sign or an exponent).
 RATE_PATTERN = r"\d+(\.\d+)?"
+# The currencies of eurofxref-hist.csv's header, in its order: what the config's currencies are checked against while
+# fx_rates_url is set and the file is not downloaded yet (once it is, or with a hand-placed file, that file's header
+# is). High: the same header in public copies of the file since 2014 and in sample/. A column holds N/A where the ECB
+# published no rate: CYP, EEK, LTL, LVL, MTL, SIT, SKK (now the euro), ROL and TRL (redenominated as RON and TRY),
+# HRK (the euro since 2023), RUB (suspended since March 2022) and BGN (the euro since 2026) have no recent rates, so
+# they pass this check and a run over such days fails its missing-rate check, naming the currency and the day.
+PUBLISHED_CURRENCIES = (
+    "USD", "JPY", "BGN", "CYP", "CZK", "DKK", "EEK", "GBP", "HUF", "LTL", "LVL", "MTL", "PLN", "ROL", "RON", "SEK",
+    "SIT", "SKK", "CHF", "ISK", "NOK", "HRK", "RUB", "TRL", "TRY", "AUD", "BRL", "CAD", "CNY", "HKD", "IDR", "ILS",
+    "INR", "KRW", "MXN", "MYR", "NZD", "PHP", "SGD", "THB", "ZAR",
+)
 DOWNLOAD_PLATFORM = "ECB"  # how the download names itself to the shared HTTP layer
 DOWNLOAD_TIMEOUT_SECONDS = 60.0
 DOWNLOAD_MAX_ATTEMPTS = 5

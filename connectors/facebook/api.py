@@ -92,7 +92,8 @@ def graph_pages(session: ApiSession, url: str, params: dict[str, str]) -> Iterat
 class MetaAdsApi:
     def __init__(self, account: ApiAccount, credentials: dict[str, str], clock: Clock, policy: RetryPolicy):
         self.account = account
-        self.base = graph_base(account)
+        # The config keeps the account's digits (settings.ACCOUNT_ID): the Graph API names it act_<digits>.
+        self.insights_url = f"{graph_base(account)}/act_{account.account_id}/insights"
         self.action_types = account.conversion_action_types or settings.DEFAULT_CONVERSION_ACTION_TYPES
         self.session = meta_session(account, credentials, clock, policy)
         self.notes = FigureNotes()
@@ -103,7 +104,6 @@ class MetaAdsApi:
 
     def _insights(self, first: date, last: date) -> Iterator[CampaignDay]:
         time_range = json.dumps({"since": first.isoformat(), "until": last.isoformat()}, separators=(",", ":"))
-        url = f"{self.base}/act_{self.account.account_id}/insights"
         params = {
             "level": "campaign",
             "time_increment": "1",
@@ -111,7 +111,7 @@ class MetaAdsApi:
             "fields": ",".join(settings.INSIGHT_FIELDS),
             "limit": str(settings.PAGE_LIMIT),
         }
-        for page_url, body in graph_pages(self.session, url, params):
+        for page_url, body in graph_pages(self.session, self.insights_url, params):
             try:
                 rows = [self._row(row) for row in body["data"]]
             except (KeyError, TypeError, NotANumber, ValueError) as error:
@@ -130,7 +130,7 @@ class MetaAdsApi:
             "time_range": json.dumps({"since": monday.isoformat(), "until": sunday.isoformat()}, separators=(",", ":")),
             "fields": ",".join(settings.REACH_FIELDS),
         }
-        request = self.session.request("GET", f"{self.base}/act_{self.account.account_id}/insights", params=params)
+        request = self.session.request("GET", self.insights_url, params=params)
         body = self.session.json_of(request, "GET", request.url)
         try:
             rows = body["data"]

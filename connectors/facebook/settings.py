@@ -4,6 +4,9 @@ The account currency sits in the spend header, e.g. `Amount spent (EUR)`. Conver
 revenue `Purchases conversion value`, clicks `Link clicks` (the API's `inline_link_clicks`).
 """
 
+import re
+
+from connectors.account_ids import AccountIdForm
 from connectors.api_figures import Figures
 from connectors.export_layout import ExportLanguage
 
@@ -81,6 +84,9 @@ RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, *range(80000, 80009)})
 TOKEN_ERROR_CODE = 190
 USAGE_HEADERS = ("x-business-use-case-usage", "x-ad-account-usage")
 LOOKBACK_DAYS = 28
+# The ad account id as people copy it: `act_1234567890` (Graph API paths, Business Manager URLs, most docs) or the
+# digits alone. Kept as the digits; the API client writes `act_` before them once. High: Graph API docs.
+ACCOUNT_ID = AccountIdForm(re.compile(r"(?:act_)?(\d+)"), "a Meta ad account id, 1234567890 or act_1234567890")
 
 # --- Organic posts: the page posts export (Meta Business Suite → Insights → Content → Export) ---
 # UTF-8 with a BOM, comma-separated, one row per post with its lifetime numbers: `Post ID` (`<page id>_<post id>`),

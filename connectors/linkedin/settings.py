@@ -4,6 +4,9 @@ Campaign Manager switches the export's language by itself; a new language is one
 LinkedIn's export carries no conversion value, so it has no platform revenue.
 """
 
+import re
+
+from connectors.account_ids import AccountIdForm
 from connectors.api_figures import Figures
 from connectors.export_layout import ExportLanguage
 
@@ -108,6 +111,10 @@ ORGANIC_POST_TYPES = frozenset({"Organic"})
 # Weekly reach: one account-pivot request per ISO week, granularity ALL (reach is not additive over days).
 # approximateMemberReach is LinkedIn's estimate of unique members reached; date ranges up to 92 days.
 ACCOUNT_URN = "urn:li:sponsoredAccount:"
+# The ad account's number, as Campaign Manager shows it (its URLs: /campaignmanager/accounts/508765432/), or the
+# API's URN of it, urn:li:sponsoredAccount:508765432. Kept as the number. High: Marketing API docs.
+ACCOUNT_ID = AccountIdForm(re.compile(rf"(?:{re.escape(ACCOUNT_URN)})?(\d+)"),
+                           "a LinkedIn ad account id, 508765432 or urn:li:sponsoredAccount:508765432")
 REACH_FIELDS = ("approximateMemberReach", "impressions", "dateRange", "pivotValues")
 # LinkedIn may leave approximateMemberReach out (too few members to estimate): the week's reach is then unknown.
 REACH_FIGURES = Figures("week", required=("impressions",), optional={"approximateMemberReach": "reach"})

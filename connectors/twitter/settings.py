@@ -4,6 +4,9 @@ The export has no currency column: the account's currency from the config applie
 `Link clicks`, so the CSV and the API (`clicks`, not `url_clicks`) agree.
 """
 
+import re
+
+from connectors.account_ids import AccountIdForm
 from connectors.api_figures import Figures
 from connectors.export_layout import ExportLanguage
 
@@ -47,6 +50,10 @@ AD_FIGURES = Figures(
     optional={f"{CONVERSIONS}.metric": "conversions", f"{CONVERSIONS}.sale_amount": "platform_revenue"},
 )
 LOOKBACK_DAYS = 14
+# An X Ads account id is a short base-36 string (18ce54d4x5t), the same in Ads Manager's URLs and the API's paths;
+# no other form is commonly copied, so it is kept as written. High for the alphabet (the API docs' ids), medium that
+# X never writes capitals.
+ACCOUNT_ID = AccountIdForm(re.compile(r"([0-9a-z]+)"), "an X Ads account id, such as 18ce54d4x5t")
 # User-level and account-level limits; each comes as <prefix>-limit, -remaining and -reset (epoch seconds).
 RATE_LIMIT_HEADERS = ("x-rate-limit", "x-account-rate-limit")
 

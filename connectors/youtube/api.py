@@ -12,7 +12,7 @@ from connectors.api_figures import FigureNotes
 from connectors.api_pull import ApiAccount, DayChunk, windows
 from connectors.api_session import ApiSession, Clock, RetryPolicy, Verdict, default_verdict
 from connectors.campaign_days import CampaignDay, NotANumber, exact_decimal, from_micros, whole_number
-from connectors.credentials import GOOGLE_ACCESS_TOKEN, renew_hint
+from connectors.credentials import GOOGLE_ACCESS_TOKEN, GOOGLE_LOGIN_CUSTOMER_ID, renew_hint
 from connectors.youtube import settings
 
 PLATFORM = "Google Ads"
@@ -60,7 +60,7 @@ def google_access_token(account: ApiAccount, credentials: dict[str, str], clock:
 class GoogleAdsApi:
     def __init__(self, account: ApiAccount, credentials: dict[str, str], clock: Clock, policy: RetryPolicy):
         self.account = account
-        self.customer_id = account.account_id.replace("-", "")
+        self.customer_id = account.account_id  # digits only, as the config keeps it
         self.base = f"{(account.api_base or settings.API_BASE).rstrip('/')}/{settings.API_VERSION}"
         self.credentials = credentials
         self.clock, self.policy = clock, policy
@@ -68,7 +68,7 @@ class GoogleAdsApi:
             PLATFORM, account.account_id, classify, policy, clock,
             headers={
                 "developer-token": credentials["ROI_GOOGLE_ADS_DEVELOPER_TOKEN"],
-                "login-customer-id": credentials["ROI_GOOGLE_ADS_LOGIN_CUSTOMER_ID"].replace("-", ""),
+                "login-customer-id": credentials[GOOGLE_LOGIN_CUSTOMER_ID],
             },
         )
         self.notes = FigureNotes()

@@ -3,6 +3,9 @@
 Only rows whose campaign type is Video are YouTube; views are `Views`, renamed `TrueView views` in newer reports.
 """
 
+import re
+
+from connectors.account_ids import AccountIdForm
 from connectors.api_figures import Figures
 from connectors.export_layout import ExportLanguage
 
@@ -52,6 +55,11 @@ AD_FIGURES = Figures(
 )
 WINDOW_DAYS = 30
 LOOKBACK_DAYS = 14
+# A customer id (an account's, or the manager's in ROI_GOOGLE_ADS_LOGIN_CUSTOMER_ID) is ten digits, shown as
+# 123-456-7890 in the Google Ads UI and written without dashes in the API (customers/1234567890). Kept as the digits.
+# High: Google Ads API docs.
+ACCOUNT_ID = AccountIdForm(re.compile(r"(\d{3})-?(\d{3})-?(\d{4})"),
+                           "a Google Ads customer id, 123-456-7890 or 1234567890")
 
 # --- Organic posts: YouTube Studio "Table data.csv" (Analytics → Advanced mode → Content → Export → CSV) ---
 # The download is a ZIP of `Table data.csv`, `Chart data.csv` and `Totals.csv`; only `Table data.csv` is read (drop
