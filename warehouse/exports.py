@@ -422,7 +422,6 @@ def _read_rows(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile], cur
     typed = ", ".join(
         f"{_parse_expression(layout, name)} AS {name}, {_cell(layout, name)} AS {name}__text" for name in layout.columns
     )
-    leading = ", ".join(f"c{index} AS c{index}__text" for index in _leading_cells(layout))
     problems = _cell_problems(layout)
     # The first problem in the list's order; the cells' text is used here and not kept.
     problem = " ".join(f"WHEN {condition} THEN {index}" for index, (condition, _, _) in enumerate(problems))
@@ -440,7 +439,7 @@ def _read_rows(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile], cur
     sql = f"""CREATE OR REPLACE TEMP TABLE export_rows AS
               SELECT COLUMNS(lambda c: NOT ends_with(c, '__text')), {problem} AS problem FROM (
                   SELECT *, {row_kind} AS row_kind FROM (
-                      SELECT CAST(list_position($paths, filename) - 1 AS INTEGER) AS file_index, {typed}, {leading}
+                      SELECT CAST(list_position($paths, filename) - 1 AS INTEGER) AS file_index, {typed}
                       FROM {_READER}))"""
 
     def read(parallel: bool) -> None:
@@ -653,9 +652,12 @@ def _parse_expression(layout: ExportLayout, name: str) -> str:
     return number
 
 
-def _leading_cells(layout: ExportLayout) -> range:
-    """The cells at the start of a row that may hold a total row's label."""
-    return range(min(SUMMARY_LEADING_CELLS, layout.column_count))
+def _label_cells(layout: ExportLayout) -> list[str]:
+    """The cells that may hold a total row's label: the day's, and the fields' among the first cells of a row (the
+    columns no field reads are not even made into values by the reader)."""
+    day = _day_field(layout.columns)
+    return [f"{name}__text" for name, column in layout.columns.items()
+            if name == day or column.index < SUMMARY_LEADING_CELLS]  # fmt: skip
 
 
 def _row_kind(layout: ExportLayout) -> tuple[str, dict[str, object]]:
@@ -668,22 +670,20 @@ def _row_kind(layout: ExportLayout) -> tuple[str, dict[str, object]]:
     only for the rows that reach them (almost every row stops at its day)."""
     params: dict[str, object] = {"summary_label": SUMMARY_LABEL_PATTERN}
     empty = "coalesce(trim({}), '') = ''"
-    with_day = []
+    with_day: list[tuple[str, int]] = []
+    without_day = [
+        (" AND ".join(empty.format(f"{name}__text") for name in layout.columns), BLANK_ROW),
+        (" OR ".join(f"regexp_matches(lower({cell}), $summary_label)" for cell in _label_cells(layout)), SUMMARY_ROW),
+    ]
+    campaign = [f"{name}__text" for name in ("campaign_id", "campaign_name") if name in layout.columns]
+    if layout.format.summary_without_campaign and campaign:
+        no_campaign = (" AND ".join(empty.format(cell) for cell in campaign), SUMMARY_ROW)
+        with_day.append(no_campaign)
+        without_day.append(no_campaign)
     for name, values in layout.format.keep_only.items():
         if name in layout.columns:
             with_day.append((f"NOT coalesce(list_contains($keep_{name}, trim({name}__text)), false)", SKIPPED_ROW))
             params[f"keep_{name}"] = sorted(values)
-    without_day = []
-    campaign = [f"{name}__text" for name in ("campaign_id", "campaign_name") if name in layout.columns]
-    if layout.format.summary_without_campaign and campaign:
-        no_campaign = " AND ".join(empty.format(cell) for cell in campaign)
-        with_day.insert(0, (no_campaign, SUMMARY_ROW))
-    texts = [f"{name}__text" for name in layout.columns] + [f"c{index}__text" for index in _leading_cells(layout)]
-    without_day.append((" AND ".join(empty.format(text) for text in texts), BLANK_ROW))
-    labels = [f"c{index}__text" for index in _leading_cells(layout)] + [f"{_day_field(layout.columns)}__text"]
-    without_day.append((" OR ".join(f"regexp_matches(lower({text}), $summary_label)" for text in labels), SUMMARY_ROW))
-    if layout.format.summary_without_campaign and campaign:
-        without_day.append((no_campaign, SUMMARY_ROW))
 
     def case(branches: list[tuple[str, int]]) -> str:
         whens = " ".join(f"WHEN {condition} THEN {kind}" for condition, kind in branches)
