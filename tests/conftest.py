@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import subprocess
 import sys
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -71,6 +72,19 @@ def run_pipeline(config_path: Path, start: date = SEPTEMBER[0], end: date = SEPT
     with dg.DagsterInstance.ephemeral() as instance:
         result = materialize_days(config, start, end, instance)
         return PipelineRun(result, run_problems(result), config)
+
+
+# The console script installed beside this interpreter (the project's virtual environment).
+ROI = Path(sys.executable).parent / "roi"
+
+
+def roi(*args: str, config: Path, home: Path | None = None) -> subprocess.CompletedProcess:
+    """The `roi` command run as a user runs it, in its own process, with the config in ROI_CONFIG."""
+    env = {**os.environ, "ROI_CONFIG": str(config)}
+    env.pop("DAGSTER_HOME", None)
+    if home:
+        env["DAGSTER_HOME"] = str(home)
+    return subprocess.run([str(ROI), *args], env=env, capture_output=True, text=True, timeout=300)
 
 
 def touch(path: Path, moment: datetime) -> None:

@@ -85,3 +85,57 @@ def test_summary_row_without_campaign_name_and_id_is_skipped(tmp_path):
         (4, date(2026, 9, 2), "120210000000000301", "ES – Feria Madrid", "EUR",
          Decimal("158.25"), 20062, 313, Decimal("6"), Decimal("490.00")),
     ]
+
+
+# Breakdown > By time > Day with a `Day` column: the report's whole range in Reporting starts/ends on every row.
+BY_DAY = """Reporting starts,Reporting ends,Day,Campaign name,Campaign ID,Result indicator,Results,Amount spent (EUR),Impressions,Link clicks,Purchases conversion value
+2026-09-01,2026-09-30,2026-09-01,DE – Messe Leads,120210000000000201,actions:offsite_conversion.fb_pixel_purchase,3,88.10,10210,150,270.00
+2026-09-01,2026-09-30,2026-09-02,DE – Messe Leads,120210000000000201,actions:offsite_conversion.fb_pixel_purchase,,91.45,10877,162,
+2026-09-01,2026-09-30,2026-09-30,DE – Messe Leads,120210000000000201,actions:offsite_conversion.fb_pixel_purchase,1,79.99,9120,133,95.50
+"""
+
+
+def test_a_day_column_gives_each_row_its_day_whatever_the_reporting_range(tmp_path):
+    loaded = load_export(tmp_path, "facebook", "Acme-Campaigns-1-Sep-2026-30-Sep-2026.csv",
+                         BOM + BY_DAY.encode("utf-8"))
+    assert loaded.report.rejected == {}
+    assert _rows(loaded) == [
+        (2, date(2026, 9, 1), "120210000000000201", "DE – Messe Leads", "EUR",
+         Decimal("88.10"), 10210, 150, Decimal("3"), Decimal("270.00")),
+        (3, date(2026, 9, 2), "120210000000000201", "DE – Messe Leads", "EUR",
+         Decimal("91.45"), 10877, 162, None, None),
+        (4, date(2026, 9, 30), "120210000000000201", "DE – Messe Leads", "EUR",
+         Decimal("79.99"), 9120, 133, Decimal("1"), Decimal("95.50")),
+    ]
+
+
+def test_a_french_jour_column_gives_each_row_its_day(tmp_path):
+    content = (
+        "Début des rapports;Fin des rapports;Jour;Nom de la campagne;Identifiant de la campagne;"
+        "Montant dépensé (EUR);Impressions;Clics sur un lien;Résultats;Indicateur de résultats\n"
+        "2026-09-01;2026-09-30;2026-09-14;FR – Salon Lyon;120210000000000102;1\u202f010,40;8\u202f012;97;2;"
+        "actions:offsite_conversion.fb_pixel_purchase\n"
+        "2026-09-01;2026-09-30;2026-09-15;FR – Salon Lyon;120210000000000102;12,5;1\u00a0003;8;;\n"
+    )
+    loaded = load_export(tmp_path, "facebook", "Acme-Campagnes.csv", BOM + content.encode("utf-8"))
+    assert loaded.report.rejected == {}
+    assert _rows(loaded) == [
+        (2, date(2026, 9, 14), "120210000000000102", "FR – Salon Lyon", "EUR",
+         Decimal("1010.40"), 8012, 97, Decimal("2"), None),
+        (3, date(2026, 9, 15), "120210000000000102", "FR – Salon Lyon", "EUR",
+         Decimal("12.5"), 1003, 8, None, None),
+    ]
+
+
+def test_an_export_without_any_day_column_says_how_to_add_one(tmp_path):
+    content = """Campaign name,Campaign ID,Amount spent (EUR),Impressions,Link clicks,Results,Result indicator
+DE – Messe Leads,120210000000000201,2410.75,301554,4402,81,actions:offsite_conversion.fb_pixel_purchase
+"""
+    loaded = load_export(tmp_path, "facebook", "no-dates.csv", BOM + content.encode("utf-8"))
+    assert loaded.rows == []
+    assert loaded.report.rejected["facebook/123/no-dates.csv"] == (
+        "facebook/123/no-dates.csv: no Meta Ads Manager header row found in the first 60 lines (expected "
+        "'Reporting starts' or 'Day', 'Campaign ID', 'Campaign name', 'Amount spent ({currency})', 'Impressions', "
+        "'Link clicks'); line 1 looks like the en header but lacks 'Reporting starts' or 'Day': "
+        "export again with Breakdown > By time > Day"
+    )

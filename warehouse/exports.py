@@ -12,7 +12,7 @@ import csv
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
@@ -260,6 +260,8 @@ def load_batch(
     row_fields, zero_when_empty = _row_fields(batch[0].export.account_id, table)
     _summarize_rows(con, batch, _day_field(row_fields.values()))
     rejected = _check_cells(con, batch)
+    for relative, error in _period_totals(con, batch).items():
+        rejected.setdefault(relative, error)
     if len(rejected) == len(batch):
         return {}, rejected
     con.execute("UPDATE export_batch SET loading = NOT list_contains(?, source)", [sorted(rejected)])
@@ -284,6 +286,52 @@ def load_batch(
             )
         counts = _record_files(con)
     return counts, rejected
+
+
+def _period_totals(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile]) -> dict[str, ExportError]:
+    """Files whose preamble names a range of several days while their rows are totals over it or over its months
+    (LinkedIn's time breakdown All or Monthly), not days (see _holds_totals)."""
+    periods = {index: period for index, item in enumerate(batch)
+               if (period := item.layout.report_period) and period[0] < period[1]}  # fmt: skip
+    if not periods:
+        return {}
+    dated = con.execute(
+        """SELECT file_index, list(DISTINCT date) FROM export_days
+           WHERE rows > 0 AND date IS NOT NULL AND list_contains($files, file_index) GROUP BY ALL""",
+        {"files": list(periods)},
+    ).fetchall()
+    rejected = {}
+    for index, days in dated:
+        first, last = periods[index]
+        if _holds_totals(first, last, days):
+            item = batch[index]
+            rejected[item.export.relative] = ExportError(
+                item.layout.path,
+                f"the report covers {first} to {last} but every row is dated {first}"
+                + (" or the first of a month" if any(day != first for day in days) else "")
+                + ": its rows are totals over several days, not days; "
+                + f"{item.layout.format.daily_hint} (if the campaigns really delivered only on {first}, export that "
+                "day alone)",
+                line=item.layout.report_period_line,
+            )
+    return rejected
+
+
+def _holds_totals(first: date, last: date, days: Sequence[date]) -> bool:
+    """Whether rows dated `days` in a report over first..last (several days) are totals: all on its first day (one
+    row per campaign over the whole range), or all on its first day and firsts of months, one of which would then
+    cover several days (one row per campaign and month). A daily export that delivered on such days alone looks the
+    same: the message says to export that day alone."""
+    if set(days) == {first}:
+        return True
+    if not all(day == first or day.day == 1 for day in days):
+        return False
+    return any(min(last, _month_end(day)) > day for day in days)
+
+
+def _month_end(day: date) -> date:
+    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - timedelta(days=1)
 
 
 def _day_field(fields) -> str:
@@ -580,9 +628,11 @@ def _cell_problems(layout: ExportLayout) -> list[tuple[str, str, str]]:
                 (f"NOT list_contains($allowed_{name}, {name})", name,
                  "'{value}' is not one of " + ", ".join(allowed))
             )
-    if layout.format.single_day and set(layout.format.single_day) <= set(layout.columns):
-        first, last = layout.format.single_day
-        problems.append((f"{first} <> {last}", last, "row covers several days; " + layout.format.single_day_hint))
+    period_end = layout.format.period[1] if layout.format.period else None
+    if period_end in layout.columns:  # the row's day is its period's start (ExportFormat.period)
+        problems.append((f"day <> {period_end}", period_end,
+                         "row covers several days (the export has no daily breakdown) and cannot be split into days; "
+                         + layout.format.daily_hint))  # fmt: skip
     return problems
 
 

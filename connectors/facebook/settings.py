@@ -1,7 +1,10 @@
 """Meta Ads Manager export with a daily breakdown: header names per language and formats.
 
-The account currency sits in the spend header, e.g. `Amount spent (EUR)`. Conversions are `Results`, platform
-revenue `Purchases conversion value`, clicks `Link clicks` (the API's `inline_link_clicks`).
+The account currency sits in the spend header, e.g. `Amount spent (EUR)`. Platform revenue is `Purchases conversion
+value`, clicks `Link clicks` (the API's `inline_link_clicks`). Conversions are `Results`.
+
+A row's day: the `Day` column of an export broken down by day that has one (`Reporting starts`/`Reporting ends` then
+hold the whole report's range on every row); otherwise `Reporting starts`, and `Reporting ends` must be the same day.
 """
 
 from connectors.export_layout import ExportLanguage
@@ -10,8 +13,9 @@ EXPORT_LANGUAGES = (
     ExportLanguage(
         code="en",
         headers={
-            "day": ("Reporting starts",),
-            "day_end": ("Reporting ends",),
+            "day": ("Day",),
+            "period_start": ("Reporting starts",),
+            "period_end": ("Reporting ends",),
             "campaign_id": ("Campaign ID",),
             "campaign_name": ("Campaign name",),
             "spend": ("Amount spent ({currency})", "Amount spent"),
@@ -26,8 +30,9 @@ EXPORT_LANGUAGES = (
     ExportLanguage(
         code="fr",
         headers={
-            "day": ("Début des rapports",),
-            "day_end": ("Fin des rapports",),
+            "day": ("Jour",),
+            "period_start": ("Début des rapports",),
+            "period_end": ("Fin des rapports",),
             "campaign_id": ("Identifiant de la campagne",),
             "campaign_name": ("Nom de la campagne",),
             "spend": ("Montant dépensé ({currency})", "Montant dépensé"),
@@ -41,12 +46,16 @@ EXPORT_LANGUAGES = (
     ),
 )
 
-REQUIRED_FIELDS = ("day", "day_end", "campaign_id", "campaign_name", "spend", "impressions", "clicks")
+# How sure each header is: `Reporting starts`, `Reporting ends`, `Results` (high: many public parsers); the French
+# `Début des rapports`, `Résultats` (medium), `Fin des rapports` (medium: the French export the sample reproduces).
+# `Day`, the column of an export broken down by day where Ads Manager adds one (medium); its French `Jour` (low: a
+# guess by analogy).
+# A row's day is `Day`, or without it `Reporting starts` (the format's period).
+PERIOD = ("period_start", "period_end")
+REQUIRED_FIELDS = ("day", "campaign_id", "campaign_name", "spend", "impressions", "clicks")
 
-NO_DAILY_BREAKDOWN_HINT = (
-    "the export has no daily breakdown and a row covering several days cannot be split into days; "
-    "export again with Breakdown > By time > Day"
-)
+# How to download an export with one row per campaign and day.
+DAILY_HINT = "export again with Breakdown > By time > Day"
 
 # --- Marketing API insights ---
 API_BASE = "https://graph.facebook.com"

@@ -27,6 +27,10 @@ EXPORT_LANGUAGES = (
 
 REQUIRED_FIELDS = ("day", "campaign_id", "campaign_name", "spend", "impressions", "clicks")
 
+# The export's `Time` is a row's day (daily segments) or hour (hourly ones, summed into the day). What an export
+# without daily or hourly segments looks like is unknown (low): a `Time` holding a range is not a date and is refused.
+DAILY_HINT = "export again from the campaign dashboard's Export button with daily segments"
+
 # --- X Ads API v12 (synchronous stats) ---
 API_BASE = "https://ads-api.x.com"
 API_VERSION = "12"
