@@ -34,6 +34,7 @@ FIELD_KINDS: dict[str, str] = {
     "impressions": "integer",
     "clicks": "integer",
     "conversions": "decimal",
+    "result_indicator": "text",  # what a row's conversions count (see ConversionRule)
     "platform_revenue": "decimal",
     "deal_id": "text",
     "close_date": "date",
@@ -111,6 +112,20 @@ class PreamblePeriod:
 
 
 @dataclass(frozen=True)
+class ConversionRule:
+    """Conversions that count only when the row says they are the account's conversion: the `conversions` cell
+    counts when the `indicator` cell is one of the account's conversion types as the export writes them
+    (`written_as`, e.g. "actions:{}"); otherwise the row's conversions are unknown (NULL), and the file gets a note."""
+
+    indicator: str
+    written_as: str
+    default_types: tuple[str, ...]
+
+    def indicators(self, conversion_types: tuple[str, ...] = ()) -> tuple[str, ...]:
+        return tuple(self.written_as.format(kind) for kind in conversion_types or self.default_types)
+
+
+@dataclass(frozen=True)
 class ExportFormat:
     """A platform's export: its languages and the rules its rows follow."""
 
@@ -135,6 +150,8 @@ class ExportFormat:
     preamble_periods: tuple[PreamblePeriod, ...] = ()
     # How to download the export again with one row per campaign and day, in the platform's words.
     daily_hint: str = ""
+    # Where the conversions column counts what each campaign optimizes for (Meta's Results).
+    conversion_rule: ConversionRule | None = None
 
     @property
     def fields(self) -> tuple[str, ...]:

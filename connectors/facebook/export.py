@@ -1,7 +1,7 @@
 """Meta Ads Manager campaign export with a daily breakdown (UTF-8, often with a BOM; French: semicolons)."""
 
 from connectors.export_layout import ExportFormat
-from connectors.facebook.settings import DAILY_HINT, EXPORT_LANGUAGES, PERIOD, REQUIRED_FIELDS
+from connectors.facebook.settings import CONVERSION_RULE, DAILY_HINT, EXPORT_LANGUAGES, PERIOD, REQUIRED_FIELDS
 
 FACEBOOK_EXPORT = ExportFormat(
     name="Meta Ads Manager",
@@ -10,4 +10,5 @@ FACEBOOK_EXPORT = ExportFormat(
     non_empty=("day", "period_end", "campaign_id"),
     period=PERIOD,
     daily_hint=DAILY_HINT,
+    conversion_rule=CONVERSION_RULE,
 )

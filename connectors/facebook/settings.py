@@ -1,13 +1,14 @@
 """Meta Ads Manager export with a daily breakdown: header names per language and formats.
 
 The account currency sits in the spend header, e.g. `Amount spent (EUR)`. Platform revenue is `Purchases conversion
-value`, clicks `Link clicks` (the API's `inline_link_clicks`). Conversions are `Results`.
+value`, clicks `Link clicks` (the API's `inline_link_clicks`). Conversions are `Results` only where the row's
+`Result indicator` is one of the account's `conversion_action_types` (see CONVERSION_RULE).
 
 A row's day: the `Day` column of an export broken down by day that has one (`Reporting starts`/`Reporting ends` then
 hold the whole report's range on every row); otherwise `Reporting starts`, and `Reporting ends` must be the same day.
 """
 
-from connectors.export_layout import ExportLanguage
+from connectors.export_layout import ConversionRule, ExportLanguage
 
 EXPORT_LANGUAGES = (
     ExportLanguage(
@@ -22,6 +23,7 @@ EXPORT_LANGUAGES = (
             "impressions": ("Impressions",),
             "clicks": ("Link clicks",),
             "conversions": ("Results",),
+            "result_indicator": ("Result indicator",),
             "platform_revenue": ("Purchases conversion value",),
         },
         date_formats=("%Y-%m-%d",),
@@ -39,6 +41,7 @@ EXPORT_LANGUAGES = (
             "impressions": ("Impressions",),
             "clicks": ("Clics sur un lien",),
             "conversions": ("Résultats",),
+            "result_indicator": ("Indicateur de résultats",),
             "platform_revenue": ("Valeur de conversion des achats",),
         },
         date_formats=("%Y-%m-%d",),
@@ -46,16 +49,28 @@ EXPORT_LANGUAGES = (
     ),
 )
 
-# How sure each header is: `Reporting starts`, `Reporting ends`, `Results` (high: many public parsers); the French
-# `Début des rapports`, `Résultats` (medium), `Fin des rapports` (medium: the French export the sample reproduces).
-# `Day`, the column of an export broken down by day where Ads Manager adds one (medium); its French `Jour` (low: a
-# guess by analogy).
+# What counts as a conversion, in the export (CONVERSION_RULE) as in the API, unless the account's
+# conversion_action_types say otherwise.
+DEFAULT_CONVERSION_ACTION_TYPES = ("offsite_conversion.fb_pixel_purchase",)
+
+# How sure each header is: `Reporting starts`, `Reporting ends`, `Results`, `Result indicator` (high: many public
+# parsers); the French `Début des rapports`, `Résultats` (medium), `Fin des rapports`, `Indicateur de résultats`
+# (medium: the French export the sample reproduces). `Day`, the column of an export broken down by day where Ads
+# Manager adds one (medium); its French `Jour` (low: a guess by analogy).
 # A row's day is `Day`, or without it `Reporting starts` (the format's period).
 PERIOD = ("period_start", "period_end")
 REQUIRED_FIELDS = ("day", "campaign_id", "campaign_name", "spend", "impressions", "clicks")
 
 # How to download an export with one row per campaign and day.
 DAILY_HINT = "export again with Breakdown > By time > Day"
+
+# What `Results` count depends on each campaign's objective; its `Result indicator` says what, as
+# `actions:<action type>` (`actions:offsite_conversion.fb_pixel_purchase`, `actions:link_click`, `actions:lead`) or a
+# bare metric (`reach`, `profile_visit_view`). High: seen in several public parsers. Results are conversions
+# only where the indicator is one of the account's conversion_action_types (DEFAULT_CONVERSION_ACTION_TYPES above
+# unless configured), as the API counts them; a reach campaign's people reached are not conversions.
+CONVERSION_RULE = ConversionRule(indicator="result_indicator", written_as="actions:{}",
+                                 default_types=DEFAULT_CONVERSION_ACTION_TYPES)
 
 # --- Marketing API insights ---
 API_BASE = "https://graph.facebook.com"
@@ -73,8 +88,7 @@ INSIGHT_FIELDS = (
 PAGE_LIMIT = 500
 WINDOW_DAYS = 30
 # One purchase is reported under several action types at once (purchase, omni_purchase, the pixel's): the first
-# configured type present is taken, never their sum.
-DEFAULT_CONVERSION_ACTION_TYPES = ("offsite_conversion.fb_pixel_purchase",)
+# configured type present is taken, never their sum (DEFAULT_CONVERSION_ACTION_TYPES, above, unless configured).
 # Rate-limit error codes, sent with HTTP 400.
 RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, *range(80000, 80009)})
 TOKEN_ERROR_CODE = 190

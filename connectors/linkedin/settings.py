@@ -1,7 +1,8 @@
 """LinkedIn Campaign Manager export: header names per language and how each language writes dates and numbers.
 
 Campaign Manager switches the export's language by itself; a new language is one more entry in EXPORT_LANGUAGES.
-LinkedIn's export carries no conversion value, so it has no platform revenue.
+LinkedIn's export carries no conversion value, so it has no platform revenue. Conversions are `Conversions` as the
+export reports them (the conversions the campaigns track, as the API's externalWebsiteConversions).
 """
 
 from connectors.export_layout import ExportLanguage, PreamblePeriod

@@ -1,7 +1,9 @@
 """X Ads Manager campaign export: header names and formats.
 
 The export has no currency column: the account's currency from the config applies. Clicks are `Clicks`, not
-`Link clicks`, so the CSV and the API (`clicks`, not `url_clicks`) agree.
+`Link clicks`, so the CSV and the API (`clicks`, not `url_clicks`) agree. Conversions are `Conversions` as the export
+writes them; the API reads purchases (`conversion_purchases`). Which conversions the export's column counts, and
+its exact name, are unverified (low: X documents the conversion columns by objective without naming them).
 """
 
 from connectors.export_layout import ExportLanguage

@@ -1,6 +1,8 @@
 """Google Ads campaign report (YouTube video campaigns): header names and formats.
 
 Only rows whose campaign type is Video are YouTube; views are `Views`, renamed `TrueView views` in newer reports.
+Conversions are `Conversions` as the report gives them: Google Ads counts there only the conversion actions set as
+primary (`All conv.` adds the secondary ones and is never read), as the API's metrics.conversions.
 """
 
 from connectors.export_layout import ExportLanguage

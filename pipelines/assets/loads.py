@@ -36,6 +36,7 @@ def sync_metadata(report: SyncReport) -> dict[str, object]:
         "files_rejected": len(report.rejected),
         "files_removed": len(report.removed),
         "rows_loaded": report.rows_loaded,
+        **({"file_notes": dg.MetadataValue.json(report.notes)} if report.notes else {}),
     }
 
 
