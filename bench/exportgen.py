@@ -557,6 +557,8 @@ _FACEBOOK_TEXT = {
     "fr": {"delivery": "active", "attribution": "Clic sur 7 jours ou vue sur 1 jour", "ends": "En cours"},
 }
 _PURCHASE_INDICATOR = "actions:offsite_conversion.fb_pixel_purchase"
+# What `Results` count for a campaign optimized for something else than purchases, and its `Result indicator`.
+FACEBOOK_OBJECTIVES = ("purchase", "reach", "link_click")
 NBSP = "\u00a0"
 NNBSP = "\u202f"
 
@@ -586,11 +588,16 @@ class _FacebookFormat:
         return _grouped(value, places=places, thousands=space, decimal_point=",")
 
     def cells(self, start: date, end: date, row_name: str, row_id: str, spend: Decimal, impressions: int,
-              clicks: int, conversions: Decimal | None, revenue: Decimal | None, index: int) -> list[str]:  # fmt: skip
-        results = conversions
+              clicks: int, conversions: Decimal | None, revenue: Decimal | None, index: int,
+              objective: str = "purchase") -> list[str]:  # fmt: skip
         reach = int(impressions * (0.72 + 0.2 * _fraction("fb-reach", row_id, start)))
-        cost_per = _q2(spend / results) if results else None
         conv = None if conversions is None else (int(conversions) if _integral(conversions) else conversions)
+        results, indicator = {
+            "purchase": (conv, _PURCHASE_INDICATOR if conv is not None else ""),
+            "reach": (reach, "reach"),
+            "link_click": (clicks, "actions:link_click"),
+        }[objective]
+        cost_per = _q2(spend / results) if results else None
         return [
             start.isoformat(),
             end.isoformat(),
@@ -598,8 +605,8 @@ class _FacebookFormat:
             row_id,
             self.text["delivery"],
             self.text["attribution"],
-            self.number(conv, index),
-            _PURCHASE_INDICATOR if results is not None else "",
+            self.number(results, index),
+            indicator,
             self.number(reach, index),
             self.number(impressions, index),
             self.number(cost_per, index, 2),
@@ -631,10 +638,16 @@ def write_facebook(
     bom: bool = True,
     currency: str | None = None,
     summary_row: bool = False,
+    objectives: Mapping[str, str] | None = None,
 ) -> None:
     """Meta Ads Manager campaign export with the "By day" breakdown: one row per campaign and day, Reporting starts ==
     Reporting ends == the day (ISO). The account currency is in the ``Amount spent (EUR)`` header, so a file holds one
     currency (``currency`` defaults to the first row's; a row in another currency is an error).
+
+    ``objectives`` maps campaign ids to what their ``Results`` count (FACEBOOK_OBJECTIVES): "reach" (the people
+    reached, indicator ``reach``) or "link_click" (``actions:link_click``); other campaigns count purchases (the
+    row's conversions, indicator ``actions:offsite_conversion.fb_pixel_purchase``). ``Purchases`` is always the
+    row's conversions.
 
     ``language`` "en": comma separated; "fr": semicolon separated, decimal comma, thousands separated by U+00A0 /
     U+202F (alternating by row). UTF-8, with a BOM when ``bom``. LF line ends. Blank cells mean no data: Results and
@@ -663,7 +676,8 @@ def write_facebook(
                 raise ValueError(f"one currency per Meta export: {row.currency} in a {currency} file")
             writer.writerow(
                 fmt.cells(row.day, row.day, row.campaign_name, row.campaign_id, row.spend, row.impressions,
-                          row.clicks, row.conversions, row.platform_revenue, index)
+                          row.clicks, row.conversions, row.platform_revenue, index,
+                          (objectives or {}).get(row.campaign_id, "purchase"))
             )  # fmt: skip
 
 

@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 # How many bytes and lines may come before the header row (LinkedIn has five, Google Ads two).
@@ -23,8 +24,9 @@ DELIMITERS = ("\t", ";", ",")
 
 # What kind of value each common field holds; the loader parses and checks cells by kind.
 FIELD_KINDS: dict[str, str] = {
-    "day": "date",
-    "day_end": "date",
+    "day": "date",  # the row's day (see ExportFormat.period)
+    "period_start": "date",
+    "period_end": "date",
     "campaign_id": "text",
     "campaign_name": "text",
     "campaign_type": "text",
@@ -33,6 +35,7 @@ FIELD_KINDS: dict[str, str] = {
     "impressions": "integer",
     "clicks": "integer",
     "conversions": "decimal",
+    "result_indicator": "text",  # what a row's conversions count (see ConversionRule)
     "platform_revenue": "decimal",
     "deal_id": "text",
     "close_date": "date",
@@ -90,6 +93,48 @@ class ExportLanguage:
 
 
 @dataclass(frozen=True)
+class PreamblePeriod:
+    """How one language's preamble names the report's first and last day: a regular expression for each line, with
+    the groups `day`, `month` and `year`; the month by its name in `months` (January first) or by its number."""
+
+    start: str
+    end: str
+    months: tuple[str, ...] = ()
+
+    def first_day(self, line: str) -> date | None:
+        return self._day(self.start, line)
+
+    def last_day(self, line: str) -> date | None:
+        return self._day(self.end, line)
+
+    def _day(self, pattern: str, line: str) -> date | None:
+        match = re.search(pattern, line, re.IGNORECASE)
+        if not match:
+            return None
+        month = match["month"].casefold()
+        names = [name.casefold() for name in self.months]
+        number = names.index(month) + 1 if month in names else int(month) if month.isdigit() else 0
+        try:
+            return date(int(match["year"]), number, int(match["day"]))
+        except ValueError:  # not a day (a month 0 or 13, a 31 September): not a period the file can be checked by
+            return None
+
+
+@dataclass(frozen=True)
+class ConversionRule:
+    """Conversions that count only when the row says they are the account's conversion: the `conversions` cell
+    counts when the `indicator` cell is one of the account's conversion types as the export writes them
+    (`written_as`, e.g. "actions:{}"); otherwise the row's conversions are unknown (NULL), and the file gets a note."""
+
+    indicator: str
+    written_as: str
+    default_types: tuple[str, ...]
+
+    def indicators(self, conversion_types: tuple[str, ...] = ()) -> tuple[str, ...]:
+        return tuple(self.written_as.format(kind) for kind in conversion_types or self.default_types)
+
+
+@dataclass(frozen=True)
 class ExportFormat:
     """A platform's export: its languages and the rules its rows follow."""
 
@@ -104,9 +149,18 @@ class ExportFormat:
     keep_only: Mapping[str, frozenset[str]] = field(default_factory=dict)
     # field -> accepted values; any other value rejects the file.
     allowed_values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    # (first, last): a row covering more than one day cannot be split into days.
-    single_day: tuple[str, str] | None = None
-    single_day_hint: str = ""
+    # A row covers one day, `day`: the per-day column where the format has one (Meta's `Day`, Google Ads' `Day`).
+    # A format whose rows carry a period (start field, end field) reads the day from its start when the file has no
+    # per-day column, and a row must then end on the day it starts (a row over several days cannot be split into
+    # days); with a per-day column the period is the report's whole range and is not read. LinkedIn's start is the
+    # day itself: ("day", "period_end").
+    period: tuple[str, str] | None = None
+    # How the preamble names the report's first and last day (LinkedIn's Report Start/End), in each language.
+    preamble_periods: tuple[PreamblePeriod, ...] = ()
+    # How to download the export again with one row per campaign and day, in the platform's words.
+    daily_hint: str = ""
+    # Where the conversions column counts what each campaign optimizes for (Meta's Results).
+    conversion_rule: ConversionRule | None = None
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -138,6 +192,9 @@ class ExportLayout:
     # Lines of the head end in different ways (a preamble with LF above a table with CRLF, after an editor or a
     # script): CSV readers that pick one line ending for the whole file misread such a file.
     mixed_line_endings: bool = False
+    # The report's first and last day as its preamble names them, and the line naming the first.
+    report_period: tuple[date, date] | None = None
+    report_period_line: int | None = None
 
     def column_label(self, name: str) -> str:
         return self.columns[name].header
@@ -266,8 +323,10 @@ def detect_layout(path: Path, export_format: ExportFormat) -> ExportLayout:
             cells = next(csv.reader([line], delimiter=delimiter))
             for language in export_format.languages:
                 columns, currency = _match_header(language, cells)
+                columns = _row_day(export_format, columns)
                 found = sum(name in columns for name in export_format.required)
                 if found == len(export_format.required):
+                    report_period, period_line = _preamble_period(export_format, lines[: line_number - 1])
                     return ExportLayout(
                         path=path,
                         format=export_format,
@@ -279,19 +338,54 @@ def detect_layout(path: Path, export_format: ExportFormat) -> ExportLayout:
                         columns=columns,
                         currency_in_header=currency,
                         mixed_line_endings=has_mixed_line_endings(text[:-1]),  # the head may end between CR and LF
+                        report_period=report_period,
+                        report_period_line=period_line,
                     )
                 if found and (best is None or found > best[0]):
                     best = (found, line_number, language, columns)
     raise ExportError(path, _no_header_message(export_format, best))
 
 
+def _row_day(export_format: ExportFormat, columns: dict[str, Column]) -> dict[str, Column]:
+    """The columns with `day` first: the per-day column, else the period's start (see ExportFormat.period)."""
+    if export_format.period is None:
+        return columns
+    start, end = export_format.period
+    if start != "day" and "day" in columns:  # a per-day breakdown: the period is the whole report's
+        return {name: column for name, column in columns.items() if name not in (start, end)}
+    if start in columns:
+        return {"day": columns[start], **{name: column for name, column in columns.items() if name != start}}
+    return columns
+
+
+def _preamble_period(export_format: ExportFormat, preamble: list[str]) -> tuple[tuple[date, date] | None, int | None]:
+    """The report's first and last day as the preamble names them, and the line naming the first (or Nones)."""
+    for period in export_format.preamble_periods:
+        starts = [(number, day) for number, line in enumerate(preamble, 1) if (day := period.first_day(line))]
+        ends = [day for line in preamble if (day := period.last_day(line))]
+        if starts and ends:
+            return (starts[0][1], ends[0]), starts[0][0]
+    return None, None
+
+
+def _header_name(export_format: ExportFormat, language: ExportLanguage, name: str) -> str:
+    """A field's header as the language's usual export writes it (a row's day may come from its period)."""
+    names = [language.headers[name][0]] if name in language.headers else []
+    if name == "day" and export_format.period and export_format.period[0] in language.headers:
+        names.insert(0, language.headers[export_format.period[0]][0])
+    return " or ".join(f"'{header}'" for header in dict.fromkeys(names))
+
+
 def _no_header_message(export_format: ExportFormat, best) -> str:
-    expected = ", ".join(f"'{export_format.languages[0].headers[name][0]}'" for name in export_format.required)
+    first = export_format.languages[0]
+    expected = ", ".join(_header_name(export_format, first, name) for name in export_format.required)
     message = f"no {export_format.name} header row found in the first {HEAD_LINES} lines (expected {expected})"
     if best is None:
         return message
     _, line_number, language, columns = best
-    missing = ", ".join(
-        f"'{language.headers[name][0]}'" for name in export_format.required if name not in columns
-    )
-    return f"{message}; line {line_number} looks like the {language.code} header but lacks {missing}"
+    missing = [name for name in export_format.required if name not in columns]
+    message += (f"; line {line_number} looks like the {language.code} header but lacks "
+                + ", ".join(_header_name(export_format, language, name) for name in missing))
+    if "day" in missing and export_format.daily_hint:
+        message += f": {export_format.daily_hint}"
+    return message

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import subprocess
 import sys
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -19,7 +20,7 @@ from connectors.crm.export import CRM_EXPORT
 from connectors.ecb.reference_rates import detect_rates_layout
 from pipelines.config import RoiConfig, load_config
 from pipelines.runs import materialize_days, run_problems
-from warehouse.exports import SyncReport, find_export_files, sync_exports
+from warehouse.exports import AccountExportSettings, SyncReport, find_export_files, sync_exports
 from warehouse.fx import load_fx_rates
 from warehouse.schema import AD_TABLES, ensure_schema
 
@@ -73,6 +74,19 @@ def run_pipeline(config_path: Path, start: date = SEPTEMBER[0], end: date = SEPT
         return PipelineRun(result, run_problems(result), config)
 
 
+# The console script installed beside this interpreter (the project's virtual environment).
+ROI = Path(sys.executable).parent / "roi"
+
+
+def roi(*args: str, config: Path, home: Path | None = None) -> subprocess.CompletedProcess:
+    """The `roi` command run as a user runs it, in its own process, with the config in ROI_CONFIG."""
+    env = {**os.environ, "ROI_CONFIG": str(config)}
+    env.pop("DAGSTER_HOME", None)
+    if home:
+        env["DAGSTER_HOME"] = str(home)
+    return subprocess.run([str(ROI), *args], env=env, capture_output=True, text=True, timeout=300)
+
+
 def touch(path: Path, moment: datetime) -> None:
     stamp = moment.replace(tzinfo=timezone.utc).timestamp()
     os.utime(path, (stamp, stamp))
@@ -90,9 +104,11 @@ class LoadedExport:
 
 
 def load_export(
-    tmp_path: Path, channel: str, filename: str, content: bytes, account_currency: str = "EUR", account_id: str = "123"
+    tmp_path: Path, channel: str, filename: str, content: bytes, account_currency: str = "EUR", account_id: str = "123",
+    conversion_action_types: tuple[str, ...] = (),
 ) -> LoadedExport:
-    """Write one export file as a marketer would drop it, load it into a real DuckDB file, return its raw rows."""
+    """Write one export file as a marketer would drop it, load it into a real DuckDB file, return its raw rows (the
+    account's config: its currency and, for Meta, its conversion_action_types)."""
     exports = tmp_path / "exports"
     folder = exports / channel / account_id if channel != "crm" else exports / "crm"
     folder.mkdir(parents=True, exist_ok=True)
@@ -112,9 +128,8 @@ def load_export(
         else:
             files, misplaced = find_export_files(exports, channel, per_account=True)
             table = AD_TABLES[channel]
-            report = sync_exports(
-                con, files, misplaced, channel, table, EXPORT_FORMATS[channel], {account_id: account_currency}
-            )
+            account = AccountExportSettings(account_currency, conversion_action_types)
+            report = sync_exports(con, files, misplaced, channel, table, EXPORT_FORMATS[channel], {account_id: account})
         cursor = con.execute(f"SELECT * FROM {table} ORDER BY source, line")
         names = [column[0] for column in cursor.description]
         rows = [dict(zip(names, row)) for row in cursor.fetchall()]

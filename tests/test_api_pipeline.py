@@ -323,3 +323,66 @@ def test_roi_run_names_a_missing_variable_before_any_request_then_runs(fake_plat
     assert [line.split()[:2] for line in report.stdout.splitlines()[2:6]] == [
         ["DE", "youtube"], ["FR", "linkedin"], ["GLOBAL", "facebook"], ["UK", "twitter"]]
 
+
+
+def _meta_config(folder: Path, base_url: str, source: str) -> Path:
+    """One Meta account, its conversions the default ones (offsite_conversion.fb_pixel_purchase)."""
+    (folder / "exports").mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "sample" / "data" / "fx" / "eurofxref-hist.csv", folder / "rates.csv")
+    account_id, market, scope, currency = ACCOUNTS["facebook"]
+    lines = [
+        'reporting_currency = "EUR"', 'warehouse = "roi.duckdb"', 'exports_dir = "exports"', 'fx_rates = "rates.csv"',
+        'revenue_source = "platform"', 'history_start = "2026-01-01"', "", "[[accounts]]", 'channel = "facebook"',
+        f'account_id = "{account_id}"', f'market = "{market}"', f'scope = "{scope}"', f'currency = "{currency}"',
+        f'source = "{source}"', f'api_base = "{base_url}"' if source == "api" else "",
+    ]
+    path = folder / "roi.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_meta_results_of_other_objectives_are_no_conversions_via_csv_as_via_api(fake_platforms, tmp_path):
+    account_id = ACCOUNTS["facebook"][0]
+    purchases, reach, traffic = "120210000000002001", "120210000000002002", "120210000000002003"
+    facts = [
+        *(fact("facebook", n, spend=f"{n * 10}.25", campaign_id=purchases, campaign_name="FR – Retargeting")
+          for n in range(1, 6)),
+        # Optimized for reach and for link clicks: no purchases, so the API's actions have none; their exports'
+        # Results count people reached and link clicks.
+        *(fact("facebook", n, spend="80.00", campaign_id=reach, campaign_name="FR – Notoriété salon",
+               impressions=2950 + n, conversions=Decimal(0), revenue=Decimal(0)) for n in range(1, 6)),
+        *(fact("facebook", n, spend="40.10", campaign_id=traffic, campaign_name="FR – Trafic site",
+               conversions=Decimal(0), revenue=Decimal(0)) for n in range(1, 6)),
+    ]
+    fake_platforms.facebook.put(account_id, *facts)
+
+    api_config = load_config(_meta_config(tmp_path / "api", fake_platforms.base_url, "api"))
+    csv_config = load_config(_meta_config(tmp_path / "csv", fake_platforms.base_url, "csv"))
+    folder = tmp_path / "csv" / "exports" / "facebook" / account_id
+    folder.mkdir(parents=True)
+    exportgen = load_script("bench/exportgen.py")
+    exportgen.write_facebook(folder / "Acme-Campaigns-1-Sep-2026-5-Sep-2026.csv", [
+        exportgen.AdRow(f.day, f.campaign_id, f.campaign_name, f.currency, f.spend, f.impressions, f.clicks,
+                        f.conversions or None, f.revenue or None)
+        for f in sorted(facts, key=lambda f: (f.day, f.campaign_id))
+    ], language="en", objectives={reach: "reach", traffic: "link_click"})
+
+    runs = {}
+    for name, config, resources in (
+        ("api", api_config, {"platform_api": api_resource(FakeClock(), fake_platforms.environment())}),
+        ("csv", csv_config, {}),
+    ):
+        with dg.DagsterInstance.ephemeral() as instance:
+            result = materialize_days(config, day(1), day(5), instance, resources=resources)
+            runs[name] = PipelineRun(result, run_problems(result), config)
+        assert runs[name].problems == [], name
+    rows = "SELECT * FROM marts.campaign_daily ORDER BY date, campaign_id"
+    assert runs["csv"].query(rows) == runs["api"].query(rows)
+    conversions = runs["csv"].query("SELECT campaign_id, sum(conversions), count(conversions), count(*) "
+                                    "FROM marts.campaign_daily GROUP BY ALL ORDER BY ALL")
+    # Purchases on days 1..5 are n % 4: 1 + 2 + 3 + 0 (blank: unknown) + 1.
+    assert conversions == [(purchases, Decimal(7), 4, 5), (reach, None, 0, 5), (traffic, None, 0, 5)]
+    assert runs["csv"].query("SELECT notes FROM raw.export_files") == [(
+        "conversions left unknown on 10 row(s) whose 'Results' are not the account's conversions "
+        "(actions:offsite_conversion.fb_pixel_purchase): 5 with Result indicator 'actions:link_click', "
+        "5 with Result indicator 'reach'",)]

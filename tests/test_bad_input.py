@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from tests.conftest import run_pipeline, touch
+import duckdb
+
+from pipelines.config import load_config
+from tests.conftest import roi, run_pipeline, touch, utf16
 
 LINKEDIN_FR = ("linkedin", "508765432")
 
@@ -163,3 +166,41 @@ def test_negative_spend_fails_its_check_naming_the_campaign(sample):
         "check marts/campaign_daily:non_negative_spend: 1 row(s) with negative spend: "
         "2026-09-09 twitter account 18ce54d4x5t campaign uk4p1: -12.500000 GBP"
     ]
+
+
+def test_a_linkedin_export_of_totals_over_the_month_is_refused_and_the_run_exits_1(sample, expected):
+    # Time breakdown "All": one row per campaign for the whole of September, dated September 1.
+    folder = account_folder(sample, *LINKEDIN_FR)
+    totals = folder / "campaign_performance_report_2026-10-02.csv"
+    totals.write_bytes(utf16(
+        "Campaign Performance Report (in UTC)\n"
+        '"Report Start: September 1, 2026, 12:00 AM"\n'
+        '"Report End: September 30, 2026, 11:59 PM"\n'
+        '"Date Generated: October 2, 2026, 9:03 AM"\n'
+        "\n"
+        "Start Date (in UTC)\tAccount Name\tCurrency\tCampaign ID\tCampaign Name\tCampaign Status\tTotal Spent"
+        "\tImpressions\tClicks\tClick Through Rate\tAverage CPC\tTotal Engagements\tConversions\tLeads\n"
+        "9/1/2026\tAcme France\tEUR\t612345001\tÉvénement Paris – décideurs IT\tActive\t4210.55\t118340\t561"
+        "\t0.474%\t7.51\t902\t11\t-\n"
+        "9/1/2026\tAcme France\tEUR\t612345003\tFR – Livre blanc cybersécurité\tActive\t3305.20\t95114\t512"
+        "\t0.538%\t6.46\t833\t19\t-\n"
+        "Total\t\t\t\t\t\t7515.75\t213454\t1073\t0.503%\t7.00\t1735\t30\t-\n"
+    ))
+    touch(totals, datetime(2026, 10, 2, 9, 5))
+
+    done = roi("run", "--start", "2026-09-01", "--end", "2026-09-30", config=sample / "roi.toml")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert (
+        "check raw/linkedin_ads:export_files_accepted: linkedin/508765432/campaign_performance_report_2026-10-02.csv, "
+        "line 2: the report covers 2026-09-01 to 2026-09-30 but every row is dated 2026-09-01: its rows are totals "
+        "over several days, not days; download it again from Campaign Manager with Time breakdown: Daily (if the "
+        "campaigns really delivered only on 2026-09-01, export that day alone)"
+    ) in done.stderr
+    assert "1 problem(s)" in done.stderr
+    # Nothing of it was loaded: the account's spend is its daily exports'.
+    with duckdb.connect(str(load_config(sample / "roi.toml").working_database), read_only=True) as con:
+        assert con.execute(
+            "SELECT count(*) FROM raw.linkedin_ads WHERE source LIKE '%2026-10-02.csv'").fetchone() == (0,)
+        spend = con.execute("SELECT sum(spend_original) FROM marts.campaign_daily "
+                            "WHERE channel = 'linkedin' AND account_id = ?", [LINKEDIN_FR[1]]).fetchone()[0]
+    assert spend == Decimal(expected["accounts"]["linkedin/508765432"]["spend"])

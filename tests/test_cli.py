@@ -2,23 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import dagster as dg
 
-# The console script installed beside this interpreter (the project's virtual environment).
-ROI = Path(sys.executable).parent / "roi"
-
-
-def roi(*args: str, config: Path, home: Path | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "ROI_CONFIG": str(config)}
-    env.pop("DAGSTER_HOME", None)
-    if home:
-        env["DAGSTER_HOME"] = str(home)
-    return subprocess.run([str(ROI), *args], env=env, capture_output=True, text=True, timeout=300)
+from tests.conftest import roi
 
 
 def test_run_then_report_and_the_run_is_in_dagster_home(sample, tmp_path):

@@ -165,3 +165,120 @@ def test_lf_line_ends_read_like_crlf(tmp_path):
         (7, date(2026, 9, 1), Decimal("55.39"), 3422, 11),
         (8, date(2026, 9, 2), Decimal("26.03"), 1930, 6),
     ]
+
+
+def _report(start: str, end: str, rows: str, header: str = "Start Date (in UTC)\tCurrency\tCampaign ID\tCampaign Name"
+            "\tTotal Spent\tImpressions\tClicks\tConversions") -> bytes:
+    """An English export whose preamble names the range start..end (e.g. "September 1, 2026")."""
+    return utf16(f"""Campaign Performance Report (in UTC)
+"Report Start: {start}, 12:00 AM"
+"Report End: {end}, 11:59 PM"
+"Date Generated: October 1, 2026, 8:42 AM"
+
+{header}
+""" + rows)
+
+
+ALL_BREAKDOWN_HINT = (
+    "download it again from Campaign Manager with Time breakdown: Daily (if the campaigns really delivered only on "
+    "2026-09-01, export that day alone)"
+)
+
+
+def test_time_breakdown_all_is_rejected_with_how_to_download_it_daily(tmp_path):
+    # One row per campaign holding the whole month, dated the month's first day.
+    loaded = load_export(tmp_path, "linkedin", "campaign_performance_report.csv", _report(
+        "September 1, 2026", "September 30, 2026",
+        "9/1/2026\tEUR\t612345001\tParis – IT\t1604.40\t95210\t311\t12\n"
+        "9/1/2026\tEUR\t612345003\tLivre blanc cybersécurité\t3520.75\t120442\t604\t27\n"
+        "Total\t\t\t\t5125.15\t215652\t915\t39\n",
+    ))
+    assert loaded.rows == []
+    assert loaded.report.rejected == {"linkedin/123/campaign_performance_report.csv": (
+        "linkedin/123/campaign_performance_report.csv, line 2: the report covers 2026-09-01 to 2026-09-30 but every "
+        "row is dated 2026-09-01: its rows are totals over several days, not days; " + ALL_BREAKDOWN_HINT)}
+
+
+def test_a_dutch_all_breakdown_is_rejected_too(tmp_path):
+    content = """Rapport met campagneprestaties (in UTC)
+"Begindatum van rapport: 1 september 2026 00:00"
+"Einddatum van rapport: 30 september 2026 23:59"
+"Datum aangemaakt: 1 oktober 2026 08:42"
+
+Begindatum (in UTC)\tValuta\tCampagne-ID\tCampagnenaam\tTotaal besteed\tWeergaven\tKlikken\tConversies
+1-9-2026\tEUR\t612346001\tNL – Webinar IT-beslissers\t"4.102,15"\t"113.858"\t"1.023"\t35
+"""
+    loaded = load_export(tmp_path, "linkedin", "campagneprestaties.csv", utf16(content))
+    assert loaded.rows == []
+    assert loaded.report.rejected["linkedin/123/campagneprestaties.csv"] == (
+        "linkedin/123/campagneprestaties.csv, line 2: the report covers 2026-09-01 to 2026-09-30 but every row is "
+        "dated 2026-09-01: its rows are totals over several days, not days; " + ALL_BREAKDOWN_HINT)
+
+
+def test_time_breakdown_monthly_is_rejected(tmp_path):
+    loaded = load_export(tmp_path, "linkedin", "campaign_performance_report.csv", _report(
+        "August 15, 2026", "September 30, 2026",
+        "8/15/2026\tEUR\t612345001\tParis – IT\t811.20\t45001\t150\t6\n"
+        "9/1/2026\tEUR\t612345001\tParis – IT\t1604.40\t95210\t311\t12\n",
+    ))
+    assert loaded.rows == []
+    assert loaded.report.rejected["linkedin/123/campaign_performance_report.csv"] == (
+        "linkedin/123/campaign_performance_report.csv, line 2: the report covers 2026-08-15 to 2026-09-30 but every "
+        "row is dated 2026-08-15 or the first of a month: its rows are totals over several days, not days; "
+        "download it again from Campaign Manager with Time breakdown: Daily (if the campaigns really delivered only "
+        "on 2026-08-15, export that day alone)")
+
+
+def test_a_daily_export_over_several_days_loads_every_day(tmp_path):
+    loaded = load_export(tmp_path, "linkedin", "campaign_performance_report.csv", _report(
+        "August 31, 2026", "September 2, 2026",
+        "8/31/2026\tEUR\t612345001\tParis – IT\t40.00\t3001\t9\t0\n"
+        "9/1/2026\tEUR\t612345001\tParis – IT\t55.39\t3422\t11\t1\n"
+        "9/2/2026\tEUR\t612345001\tParis – IT\t26.03\t1930\t6\t0\n"
+        "Total\t\t\t\t121.42\t8353\t26\t1\n",
+    ))
+    assert loaded.report.rejected == {}
+    assert [(row["line"], row["date"], row["spend"]) for row in loaded.rows] == [
+        (7, date(2026, 8, 31), Decimal("40.00")), (8, date(2026, 9, 1), Decimal("55.39")),
+        (9, date(2026, 9, 2), Decimal("26.03"))]
+
+
+def test_a_one_day_report_loads(tmp_path):
+    loaded = load_export(tmp_path, "linkedin", "campaign_performance_report.csv", _report(
+        "September 1, 2026", "September 1, 2026", "9/1/2026\tEUR\t612345001\tParis – IT\t55.39\t3422\t11\t1\n"))
+    assert loaded.report.rejected == {}
+    assert [(row["date"], row["spend"]) for row in loaded.rows] == [(date(2026, 9, 1), Decimal("55.39"))]
+
+
+END_DATE_HEADER = ("Start Date (in UTC)\tEnd Date (in UTC)\tCurrency\tCampaign ID\tCampaign Name\tTotal Spent"
+                   "\tImpressions\tClicks\tConversions")
+
+
+def test_an_end_date_column_must_end_each_row_on_its_start_day(tmp_path):
+    daily = load_export(tmp_path / "daily", "linkedin", "report.csv", _report(
+        "September 1, 2026", "September 2, 2026",
+        "9/1/2026\t9/1/2026\tEUR\t612345001\tParis – IT\t55.39\t3422\t11\t1\n"
+        "9/2/2026\t9/2/2026\tEUR\t612345001\tParis – IT\t26.03\t1930\t6\t0\n", header=END_DATE_HEADER))
+    assert daily.report.rejected == {}
+    assert [(row["date"], row["spend"]) for row in daily.rows] == [
+        (date(2026, 9, 1), Decimal("55.39")), (date(2026, 9, 2), Decimal("26.03"))]
+
+    whole = load_export(tmp_path / "all", "linkedin", "report.csv", _report(
+        "September 1, 2026", "September 2, 2026",
+        "9/1/2026\t9/2/2026\tEUR\t612345001\tParis – IT\t81.42\t5352\t17\t1\n", header=END_DATE_HEADER))
+    assert whole.rows == []
+    assert whole.report.rejected == {"linkedin/123/report.csv": (
+        "linkedin/123/report.csv, line 7, column 'End Date (in UTC)': row covers several days (the export has no "
+        "daily breakdown) and cannot be split into days; download it again from Campaign Manager with Time "
+        "breakdown: Daily")}
+
+
+def test_a_daily_export_of_a_months_last_and_next_first_day_loads(tmp_path):
+    # Both rows on the range's first day or a first of a month, yet each covers one day: daily.
+    loaded = load_export(tmp_path, "linkedin", "campaign_performance_report.csv", _report(
+        "August 31, 2026", "September 1, 2026",
+        "8/31/2026\tEUR\t612345001\tParis – IT\t40.00\t3001\t9\t0\n"
+        "9/1/2026\tEUR\t612345001\tParis – IT\t55.39\t3422\t11\t1\n",
+    ))
+    assert loaded.report.rejected == {}
+    assert [row["date"] for row in loaded.rows] == [date(2026, 8, 31), date(2026, 9, 1)]

@@ -70,3 +70,14 @@ def test_campaign_name_with_a_comma_inside_quotes(tmp_path):
     assert _rows(loaded) == [
         (2, date(2026, 9, 4), "2wc11", "Webinar, Q3 – CFOs, UK", "GBP", Decimal("19.99"), 5120, 47, None, None),
     ]
+
+
+def test_an_export_without_a_time_column_is_rejected_saying_how_to_export_it_daily(tmp_path):
+    content = """ID,Campaign,Campaign URL,Campaign start date,Campaign end date,Spend,Impressions,Engagements,Clicks
+2wap7,Autumn launch – website clicks,https://ads.x.com/campaigns/2wap7,2026-08-28,2026-09-30,80.17,35353,982,581
+"""
+    loaded = load_export(tmp_path, "twitter", "campaigns.csv", content.encode("utf-8"), account_currency="GBP")
+    assert loaded.rows == []
+    message = loaded.report.rejected["twitter/123/campaigns.csv"]
+    assert message.endswith("line 1 looks like the en header but lacks 'Time': export again from the campaign "
+                            "dashboard's Export button with daily segments")

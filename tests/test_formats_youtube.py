@@ -83,3 +83,20 @@ Day,Campaign ID,Campaign,Currency code,Impr.,TrueView views,Clicks,Cost,Conversi
     message = loaded.report.rejected["youtube/123/no-type.csv"]
     assert "no Google Ads campaign report header row found" in message
     assert "line 3 looks like the en header but lacks 'Campaign type'" in message
+
+
+def test_a_report_without_the_day_segment_is_rejected_saying_how_to_add_it(tmp_path):
+    # Not segmented by day: one row per campaign for the preamble's whole range, and no `Day` column.
+    content = """Campaign report
+"September 1, 2026 - September 30, 2026"
+Campaign ID,Campaign,Campaign type,Currency code,Impr.,TrueView views,Clicks,Cost,Conversions,Conv. value
+21456789012,Brand video – TrueView,Video,EUR,"312,345","41,530","5,211","4,142.57",52.00,"4,680.00"
+Total: Account,--,--,EUR,"312,345","41,530","5,211","4,142.57",52.00,"4,680.00"
+"""
+    loaded = load_export(tmp_path, "youtube", "Campaign report.csv", content.encode("utf-8"))
+    assert loaded.rows == []
+    assert loaded.report.rejected["youtube/123/Campaign report.csv"] == (
+        "youtube/123/Campaign report.csv: no Google Ads campaign report header row found in the first 60 lines "
+        "(expected 'Day', 'Campaign ID', 'Campaign', 'Campaign type', 'Cost', 'Impr.', 'Clicks'); line 3 looks "
+        "like the en header but lacks 'Day': segment the report by day (Segment > Time > Day) and download it again"
+    )

@@ -11,9 +11,9 @@ from __future__ import annotations
 import csv
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import duckdb
@@ -23,6 +23,7 @@ from connectors.export_layout import (
     FIELD_KINDS,
     SUMMARY_LABEL_PATTERN,
     SUMMARY_LEADING_CELLS,
+    ConversionRule,
     ExportError,
     ExportFormat,
     ExportLayout,
@@ -124,6 +125,16 @@ class SyncReport:
     rejected: dict[str, str] = field(default_factory=dict)  # file -> reason
     removed: list[str] = field(default_factory=list)
     rows_loaded: int = 0
+    notes: dict[str, str] = field(default_factory=dict)  # loaded file -> what of it was read otherwise than given
+
+
+@dataclass(frozen=True)
+class AccountExportSettings:
+    """What the loader needs of an account's config: the currency of exports that name none, and which conversion
+    types count as conversions where an export says per row what its conversions count (Meta's Result indicator)."""
+
+    currency: str
+    conversion_action_types: tuple[str, ...] = ()
 
 
 def find_export_files(root: Path, kind: str, per_account: bool) -> tuple[list[ExportFile], dict[str, str]]:
@@ -156,14 +167,18 @@ def sync_exports(
     kind: str,
     table: str,
     export_format: ExportFormat,
-    account_currencies: dict[str, str] | None,
+    accounts: Mapping[str, AccountExportSettings | str] | None,
 ) -> SyncReport:
     """Bring `table` in line with the files: load new and changed ones, drop the rows of deleted ones.
 
-    `account_currencies` maps the configured accounts to their currency (None for exports without accounts, the CRM);
-    a file of an account that is not configured is rejected. Files of one layout are read, checked and loaded
-    together (one read_csv and one transaction per batch): a bad file is still rejected alone.
+    `accounts` maps the configured accounts to their settings, or just their currency (None for exports without
+    accounts, the CRM); a file of an account that is not configured is rejected. Files of one layout are read,
+    checked and loaded together (one read_csv and one transaction per batch): a bad file is still rejected alone.
     """
+    account_settings = None if accounts is None else {
+        account_id: value if isinstance(value, AccountExportSettings) else AccountExportSettings(value)
+        for account_id, value in accounts.items()
+    }
     report = SyncReport()
     known = _registry(con, kind)
     currencies = known_currencies(con)
@@ -178,7 +193,7 @@ def sync_exports(
                 report.unchanged.append(export.relative)
                 continue
             try:
-                item = _pending_file(export, export_format, account_currencies, currencies, table)
+                item = _pending_file(export, export_format, account_settings, currencies, table)
                 pending.append(item.readable(Path(copies)) if needs_copy(item.layout) else item)
             except ExportError as error:
                 _reject(con, export, error, report)
@@ -190,9 +205,10 @@ def sync_exports(
                 else:
                     report.loaded.append(item.export.relative)
                     report.rows_loaded += rows[item.export.relative]
+    report.notes = _file_notes(con, report.loaded)
     present = {export.relative for export in files} | set(misplaced)
     for relative in sorted(set(known) - present):
-        _forget_file(con, table, relative, has_days=account_currencies is not None)
+        _forget_file(con, table, relative, has_days=accounts is not None)
         report.removed.append(relative)
     return report
 
@@ -210,7 +226,8 @@ def known_currencies(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 @dataclass(frozen=True)
 class PendingFile:
-    """A file to load: where it is, how it is laid out, and the currency of amounts that name none.
+    """A file to load: where it is, how it is laid out, the currency of amounts that name none, and the indicators
+    whose conversions count (the account's, where the format has a ConversionRule).
 
     DuckDB reads `read_path` in `read_encoding`: the file itself, or its readable copy (warehouse/readable_copy.py);
     messages always name the file itself."""
@@ -218,6 +235,7 @@ class PendingFile:
     export: ExportFile
     layout: ExportLayout
     fallback_currency: str | None
+    conversion_indicators: tuple[str, ...] = ()
     copy: Path | None = None
 
     @property
@@ -234,25 +252,28 @@ class PendingFile:
 
     @property
     def shape(self) -> tuple:
-        """Files of the same shape are read by one statement: same reader options, same columns in the same place."""
+        """Files of the same shape are read by one statement: same reader options, same columns in the same place
+        (and, where conversions depend on the account's settings, the same settings)."""
         layout = self.layout
         return (layout.format.name, layout.language.code, self.read_encoding, layout.delimiter, layout.header_line,
-                layout.column_count, tuple((name, column.index) for name, column in layout.columns.items()))  # fmt: skip
+                layout.column_count, tuple((name, column.index) for name, column in layout.columns.items()),
+                self.conversion_indicators)  # fmt: skip
 
 
 def _pending_file(
     export: ExportFile,
     export_format: ExportFormat,
-    account_currencies: dict[str, str] | None,
+    accounts: Mapping[str, AccountExportSettings] | None,
     currencies: Sequence[str],
     table: str,
 ) -> PendingFile:
     """The file's layout and currency, checked before any of its cells are read."""
-    account_currency = None
-    if account_currencies is not None:
-        if export.account_id not in account_currencies:
+    account = None
+    if accounts is not None:
+        if export.account_id not in accounts:
             raise ExportError(export.relative, f"account {export.account_id} is not in the config")
-        account_currency = account_currencies[export.account_id]
+        account = accounts[export.account_id]
+    account_currency = account.currency if account else None
     layout = detect_layout(export.path, export_format)
     row_fields, _ = _row_fields(export.account_id, table)
     needs_currency = "currency" in row_fields.values()
@@ -264,7 +285,9 @@ def _pending_file(
         raise ExportError(layout.path, f"unknown currency '{fallback}' (the account's currency in the config)")
     if needs_currency and "currency" not in layout.columns and not fallback:
         raise ExportError(layout.path, "the file has no currency column", layout.header_line)
-    return PendingFile(export, layout, fallback)
+    rule = export_format.conversion_rule
+    indicators = rule.indicators(account.conversion_action_types) if rule and account else ()
+    return PendingFile(export, layout, fallback, indicators)
 
 
 def _batches(pending: Sequence[PendingFile]) -> list[list[PendingFile]]:
@@ -300,10 +323,13 @@ def load_batch(
     row_fields, zero_when_empty = _row_fields(batch[0].export.account_id, table)
     _summarize_rows(con, batch, _day_field(row_fields.values()))
     unaccounted = _reconcile_lines(con, batch)
-    rejected = _check_cells(con, batch) | unaccounted
+    rejected = _check_cells(con, batch)
+    for relative, error in _period_totals(con, batch).items():
+        rejected.setdefault(relative, error)
+    rejected |= unaccounted
     counts: dict[str, int] = {}
     if len(rejected) < len(batch):
-        counts = _replace_rows(con, batch, table, sorted(rejected), row_fields, zero_when_empty)
+        counts = _replace_rows(con, batch, table, rejected, row_fields, zero_when_empty)
     for item in batch:
         if item.export.relative in unaccounted:
             del rejected[item.export.relative]
@@ -337,15 +363,16 @@ def _replace_rows(
     con: duckdb.DuckDBPyConnection,
     batch: Sequence[PendingFile],
     table: str,
-    rejected: list[str],
+    rejected: Mapping[str, ExportError],
     row_fields: dict[str, str],
     zero_when_empty: set[str],
 ) -> dict[str, int]:
     """The batch's files but the rejected ones replace their previous rows in one transaction; returns the rows per
     file."""
-    con.execute("UPDATE export_batch SET loading = NOT list_contains(?, source)", [rejected])
+    con.execute("UPDATE export_batch SET loading = NOT list_contains(?, source)", [sorted(rejected)])
     has_days = batch[0].export.account_id is not None  # CRM deals change days through staging, not here
     columns, values = _target_projection(batch[0].layout, row_fields, zero_when_empty, has_account=has_days)
+    notes = _conversion_notes(con, batch, rejected) if "conversions" in row_fields.values() else {}
     replacing = "SELECT source FROM export_batch WHERE loading AND source IN (SELECT path FROM raw.export_files)"
     with transaction(con):
         # Only a file loaded before can have rows to replace (a backfill's files have none: no scan of the table).
@@ -353,17 +380,116 @@ def _replace_rows(
             if has_days:
                 record_changed_days(con, f"SELECT date FROM {table} WHERE source IN ({replacing})")
             con.execute(f"DELETE FROM {table} WHERE source IN ({replacing})")
-        con.execute(
-            f"""INSERT INTO {table} ({', '.join(columns)})
-                SELECT {', '.join(values)} FROM export_rows r JOIN export_batch b USING (file_index)
-                WHERE r.row_kind = {DATA_ROW} AND b.loading""",
-            {"header_line": batch[0].layout.header_line},
-        )
+        insert = f"""INSERT INTO {table} ({', '.join(columns)})
+                     SELECT {', '.join(values)} FROM export_rows r JOIN export_batch b USING (file_index)
+                     WHERE r.row_kind = {DATA_ROW} AND b.loading"""
+        con.execute(insert, _bind(insert, {"header_line": batch[0].layout.header_line,
+                                           "conversion_indicators": list(batch[0].conversion_indicators)}))
         if has_days:
             record_changed_days(
                 con, "SELECT date FROM export_days JOIN export_batch USING (file_index) WHERE loading AND rows > 0"
             )
-        return _record_files(con, batch[0].layout.header_line)
+        counts = _record_files(con, batch[0].layout.header_line)
+        for relative, note in notes.items():
+            con.execute("UPDATE raw.export_files SET notes = ? WHERE path = ?", [note, relative])
+        return counts
+
+
+def _period_totals(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile]) -> dict[str, ExportError]:
+    """Files whose preamble names a range of several days while their rows are totals over it or over its months
+    (LinkedIn's time breakdown All or Monthly), not days (see _holds_totals)."""
+    periods = {index: period for index, item in enumerate(batch)
+               if (period := item.layout.report_period) and period[0] < period[1]}  # fmt: skip
+    if not periods:
+        return {}
+    dated = con.execute(
+        """SELECT file_index, list(DISTINCT date) FROM export_days
+           WHERE rows > 0 AND date IS NOT NULL AND list_contains($files, file_index) GROUP BY ALL""",
+        {"files": list(periods)},
+    ).fetchall()
+    rejected = {}
+    for index, days in dated:
+        first, last = periods[index]
+        if _holds_totals(first, last, days):
+            item = batch[index]
+            rejected[item.export.relative] = ExportError(
+                item.layout.path,
+                f"the report covers {first} to {last} but every row is dated {first}"
+                + (" or the first of a month" if any(day != first for day in days) else "")
+                + ": its rows are totals over several days, not days; "
+                + f"{item.layout.format.daily_hint} (if the campaigns really delivered only on {first}, export that "
+                "day alone)",
+                line=item.layout.report_period_line,
+            )
+    return rejected
+
+
+def _holds_totals(first: date, last: date, days: Sequence[date]) -> bool:
+    """Whether rows dated `days` in a report over first..last (several days) are totals: all on its first day (one
+    row per campaign over the whole range), or all on its first day and firsts of months, one of which would then
+    cover several days (one row per campaign and month). A daily export that delivered on such days alone looks the
+    same: the message says to export that day alone."""
+    if set(days) == {first}:
+        return True
+    if not all(day == first or day.day == 1 for day in days):
+        return False
+    return any(min(last, _month_end(day)) > day for day in days)
+
+
+def _month_end(day: date) -> date:
+    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def _conversion_notes(
+    con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile], rejected: Mapping[str, ExportError]
+) -> dict[str, str]:
+    """Per loaded file, why some of its rows' conversions were left unknown: their indicator (or the file's lack of
+    one) does not name the account's conversion (the format's ConversionRule)."""
+    layout = batch[0].layout
+    rule = layout.format.conversion_rule
+    if rule is None or "conversions" not in layout.columns:
+        return {}
+    has_indicator = rule.indicator in layout.columns
+    indicator = f"coalesce({rule.indicator}, '')" if has_indicator else "''"
+    counted = f"list_contains($indicators, {rule.indicator})" if has_indicator else "false"
+    found = con.execute(
+        f"""SELECT file_index, {indicator} AS indicator, count(*) FROM export_rows
+            WHERE row_kind = {DATA_ROW} AND conversions IS NOT NULL AND NOT coalesce({counted}, false)
+            GROUP BY ALL ORDER BY file_index, count(*) DESC, indicator""",
+        {"indicators": list(batch[0].conversion_indicators)} if has_indicator else {},
+    ).fetchall()
+    by_file: dict[int, list[tuple[str, int]]] = {}
+    for file_index, value, count in found:
+        by_file.setdefault(file_index, []).append((value, count))
+    results = layout.column_label("conversions")
+    wanted = ", ".join(batch[0].conversion_indicators) or "none configured"
+    notes = {}
+    for file_index, values in by_file.items():
+        item = batch[file_index]
+        if item.export.relative in rejected:
+            continue
+        rows = sum(count for _, count in values)
+        if has_indicator:
+            label = layout.column_label(rule.indicator)
+            what = ", ".join(f"{count} with {label} '{value}'" if value else f"{count} with no {label}"
+                             for value, count in values)  # fmt: skip
+        else:
+            what = f"the file has no '{layout.language.headers[rule.indicator][0]}' column to say what they count"
+        notes[item.export.relative] = (
+            f"conversions left unknown on {rows} row(s) whose '{results}' are not the account's conversions "
+            f"({wanted}): {what}"
+        )
+    return notes
+
+
+def _file_notes(con: duckdb.DuckDBPyConnection, paths: Sequence[str]) -> dict[str, str]:
+    if not paths:
+        return {}
+    return dict(con.execute(
+        "SELECT path, notes FROM raw.export_files WHERE notes IS NOT NULL AND list_contains($paths, path)",
+        {"paths": list(paths)},
+    ).fetchall())
 
 
 def _day_field(fields) -> str:
@@ -733,9 +859,11 @@ def _cell_problems(layout: ExportLayout) -> list[tuple[str, str, str]]:
                 (f"NOT list_contains($allowed_{name}, {name})", name,
                  "'{value}' is not one of " + ", ".join(allowed))
             )
-    if layout.format.single_day and set(layout.format.single_day) <= set(layout.columns):
-        first, last = layout.format.single_day
-        problems.append((f"{first} <> {last}", last, "row covers several days; " + layout.format.single_day_hint))
+    period_end = layout.format.period[1] if layout.format.period else None
+    if period_end in layout.columns:  # the row's day is its period's start (ExportFormat.period)
+        problems.append((f"day <> {period_end}", period_end,
+                         "row covers several days (the export has no daily breakdown) and cannot be split into days; "
+                         + layout.format.daily_hint))  # fmt: skip
     return problems
 
 
@@ -785,6 +913,8 @@ def _target_projection(
             values.append("coalesce(currency, b.fallback_currency)" if "currency" in layout.columns else "b.fallback_currency")
         elif name not in layout.columns:
             values.append("0" if name in zero_when_empty else "NULL")
+        elif name == "conversions" and layout.format.conversion_rule:
+            values.append(_counted_conversions(layout, layout.format.conversion_rule))
         elif name in zero_when_empty:
             values.append(f"coalesce({name}, 0)")
         elif column == "date" and FIELD_KINDS[name] == "timestamp":
@@ -792,6 +922,13 @@ def _target_projection(
         else:
             values.append(name)
     return columns, values
+
+
+def _counted_conversions(layout: ExportLayout, rule: ConversionRule) -> str:
+    """The conversions of a row whose indicator names the account's conversion ($conversion_indicators), else NULL."""
+    if rule.indicator not in layout.columns:
+        return "NULL"
+    return f"CASE WHEN list_contains($conversion_indicators, {rule.indicator}) THEN conversions END"
 
 
 def _record_files(con: duckdb.DuckDBPyConnection, header_line: int) -> dict[str, int]:

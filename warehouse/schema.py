@@ -87,7 +87,8 @@ DDL = [
         first_day DATE,
         last_day DATE,
         error VARCHAR,
-        checked_at TIMESTAMP NOT NULL
+        checked_at TIMESTAMP NOT NULL,
+        notes VARCHAR                       -- a loaded file read otherwise than it says (conversions left unknown)
     )""",
     *(f"CREATE TABLE IF NOT EXISTS {table} ({_AD_ROWS_COLUMNS})" for table in AD_TABLES.values()),
     *(f"CREATE TABLE IF NOT EXISTS {table} ({_POST_COLUMNS})" for table in POST_TABLES.values()),
@@ -360,6 +361,7 @@ MIGRATIONS = [
       for column in ("local_engagement_rate", "global_engagement_rate", "engagement_uplift")),
     "ALTER TABLE raw.api_pulls ADD COLUMN IF NOT EXISTS notes VARCHAR[]",
     "ALTER TABLE raw.weekly_reach ALTER COLUMN reach DROP NOT NULL",
+    "ALTER TABLE raw.export_files ADD COLUMN IF NOT EXISTS notes VARCHAR",
 ]
 
 

@@ -1,27 +1,33 @@
 """Meta Ads Manager export with a daily breakdown: header names per language and formats.
 
-The account currency sits in the spend header, e.g. `Amount spent (EUR)`. Conversions are `Results`, platform
-revenue `Purchases conversion value`, clicks `Link clicks` (the API's `inline_link_clicks`).
+The account currency sits in the spend header, e.g. `Amount spent (EUR)`. Platform revenue is `Purchases conversion
+value`, clicks `Link clicks` (the API's `inline_link_clicks`). Conversions are `Results` only where the row's
+`Result indicator` is one of the account's `conversion_action_types` (see CONVERSION_RULE).
+
+A row's day: the `Day` column of an export broken down by day that has one (`Reporting starts`/`Reporting ends` then
+hold the whole report's range on every row); otherwise `Reporting starts`, and `Reporting ends` must be the same day.
 """
 
 import re
 
 from connectors.account_ids import AccountIdForm
 from connectors.api_figures import Figures
-from connectors.export_layout import ExportLanguage
+from connectors.export_layout import ConversionRule, ExportLanguage
 
 EXPORT_LANGUAGES = (
     ExportLanguage(
         code="en",
         headers={
-            "day": ("Reporting starts",),
-            "day_end": ("Reporting ends",),
+            "day": ("Day",),
+            "period_start": ("Reporting starts",),
+            "period_end": ("Reporting ends",),
             "campaign_id": ("Campaign ID",),
             "campaign_name": ("Campaign name",),
             "spend": ("Amount spent ({currency})", "Amount spent"),
             "impressions": ("Impressions",),
             "clicks": ("Link clicks",),
             "conversions": ("Results",),
+            "result_indicator": ("Result indicator",),
             "platform_revenue": ("Purchases conversion value",),
         },
         date_formats=("%Y-%m-%d",),
@@ -30,14 +36,16 @@ EXPORT_LANGUAGES = (
     ExportLanguage(
         code="fr",
         headers={
-            "day": ("Début des rapports",),
-            "day_end": ("Fin des rapports",),
+            "day": ("Jour",),
+            "period_start": ("Début des rapports",),
+            "period_end": ("Fin des rapports",),
             "campaign_id": ("Identifiant de la campagne",),
             "campaign_name": ("Nom de la campagne",),
             "spend": ("Montant dépensé ({currency})", "Montant dépensé"),
             "impressions": ("Impressions",),
             "clicks": ("Clics sur un lien",),
             "conversions": ("Résultats",),
+            "result_indicator": ("Indicateur de résultats",),
             "platform_revenue": ("Valeur de conversion des achats",),
         },
         date_formats=("%Y-%m-%d",),
@@ -45,12 +53,28 @@ EXPORT_LANGUAGES = (
     ),
 )
 
-REQUIRED_FIELDS = ("day", "day_end", "campaign_id", "campaign_name", "spend", "impressions", "clicks")
+# What counts as a conversion, in the export (CONVERSION_RULE) as in the API, unless the account's
+# conversion_action_types say otherwise.
+DEFAULT_CONVERSION_ACTION_TYPES = ("offsite_conversion.fb_pixel_purchase",)
 
-NO_DAILY_BREAKDOWN_HINT = (
-    "the export has no daily breakdown and a row covering several days cannot be split into days; "
-    "export again with Breakdown > By time > Day"
-)
+# How sure each header is: `Reporting starts`, `Reporting ends`, `Results`, `Result indicator` (high: many public
+# parsers); the French `Début des rapports`, `Résultats` (medium), `Fin des rapports`, `Indicateur de résultats`
+# (medium: the French export the sample reproduces). `Day`, the column of an export broken down by day where Ads
+# Manager adds one (medium); its French `Jour` (low: a guess by analogy).
+# A row's day is `Day`, or without it `Reporting starts` (the format's period).
+PERIOD = ("period_start", "period_end")
+REQUIRED_FIELDS = ("day", "campaign_id", "campaign_name", "spend", "impressions", "clicks")
+
+# How to download an export with one row per campaign and day.
+DAILY_HINT = "export again with Breakdown > By time > Day"
+
+# What `Results` count depends on each campaign's objective; its `Result indicator` says what, as
+# `actions:<action type>` (`actions:offsite_conversion.fb_pixel_purchase`, `actions:link_click`, `actions:lead`) or a
+# bare metric (`reach`, `profile_visit_view`). High: seen in several public parsers. Results are conversions
+# only where the indicator is one of the account's conversion_action_types (DEFAULT_CONVERSION_ACTION_TYPES above
+# unless configured), as the API counts them; a reach campaign's people reached are not conversions.
+CONVERSION_RULE = ConversionRule(indicator="result_indicator", written_as="actions:{}",
+                                 default_types=DEFAULT_CONVERSION_ACTION_TYPES)
 
 # --- Marketing API insights ---
 API_BASE = "https://graph.facebook.com"
@@ -77,8 +101,7 @@ AD_FIGURES = Figures(
 PAGE_LIMIT = 500
 WINDOW_DAYS = 30
 # One purchase is reported under several action types at once (purchase, omni_purchase, the pixel's): the first
-# configured type present is taken, never their sum.
-DEFAULT_CONVERSION_ACTION_TYPES = ("offsite_conversion.fb_pixel_purchase",)
+# configured type present is taken, never their sum (DEFAULT_CONVERSION_ACTION_TYPES, above, unless configured).
 # Rate-limit error codes, sent with HTTP 400.
 RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, *range(80000, 80009)})
 TOKEN_ERROR_CODE = 190

@@ -1,20 +1,22 @@
 """LinkedIn Campaign Manager export: header names per language and how each language writes dates and numbers.
 
 Campaign Manager switches the export's language by itself; a new language is one more entry in EXPORT_LANGUAGES.
-LinkedIn's export carries no conversion value, so it has no platform revenue.
+LinkedIn's export carries no conversion value, so it has no platform revenue. Conversions are `Conversions` as the
+export reports them (the conversions the campaigns track, as the API's externalWebsiteConversions).
 """
 
 import re
 
 from connectors.account_ids import AccountIdForm
 from connectors.api_figures import Figures
-from connectors.export_layout import ExportLanguage
+from connectors.export_layout import ExportLanguage, PreamblePeriod
 
 EXPORT_LANGUAGES = (
     ExportLanguage(
         code="en",
         headers={
             "day": ("Start Date (in UTC)",),
+            "period_end": ("End Date (in UTC)",),
             "campaign_id": ("Campaign ID",),
             "campaign_name": ("Campaign Name",),
             "currency": ("Currency",),
@@ -30,6 +32,7 @@ EXPORT_LANGUAGES = (
         code="nl",
         headers={
             "day": ("Begindatum (in UTC)",),
+            "period_end": ("Einddatum (in UTC)",),
             "campaign_id": ("Campagne-ID",),
             "campaign_name": ("Campagnenaam",),
             "currency": ("Valuta",),
@@ -44,6 +47,33 @@ EXPORT_LANGUAGES = (
 )
 
 REQUIRED_FIELDS = ("day", "campaign_id", "campaign_name", "spend", "impressions", "clicks")
+
+# A row's day is `Start Date (in UTC)`; where the export also has `End Date (in UTC)` (seen in one public parser:
+# medium; its Dutch `Einddatum (in UTC)`: low, by analogy), a row must end on the day it starts.
+PERIOD = ("day", "period_end")
+
+# The preamble names the report's range: `"Report Start: September 1, 2026, 12:00 AM"` and `"Report End: September
+# 30, 2026, 11:59 PM"` (high: several sources), Dutch `Begindatum van rapport: 23 september 2026 00:00` and
+# `Einddatum van rapport: …` (medium: one real export). Campaign Manager's time breakdowns are All, Daily and Monthly
+# (medium): with All, one row per campaign holds the whole range, dated its first day; with Monthly, one per month.
+# Such a file, all rows on the range's first day or on firsts of months, is refused (warehouse/exports.py).
+PREAMBLE_PERIODS = (
+    PreamblePeriod(
+        start=r"Report Start: (?P<month>[^\W\d_]+) (?P<day>\d{1,2}), (?P<year>\d{4})",
+        end=r"Report End: (?P<month>[^\W\d_]+) (?P<day>\d{1,2}), (?P<year>\d{4})",
+        months=("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                "November", "December"),
+    ),
+    PreamblePeriod(
+        start=r"Begindatum van rapport: (?P<day>\d{1,2}) (?P<month>[^\W\d_]+) (?P<year>\d{4})",
+        end=r"Einddatum van rapport: (?P<day>\d{1,2}) (?P<month>[^\W\d_]+) (?P<year>\d{4})",
+        months=("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+                "november", "december"),
+    ),
+)
+
+# How to download an export with one row per campaign and day.
+DAILY_HINT = "download it again from Campaign Manager with Time breakdown: Daily"
 
 # --- Marketing API (adAnalytics) ---
 API_BASE = "https://api.linkedin.com"

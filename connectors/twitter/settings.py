@@ -1,7 +1,9 @@
 """X Ads Manager campaign export: header names and formats.
 
 The export has no currency column: the account's currency from the config applies. Clicks are `Clicks`, not
-`Link clicks`, so the CSV and the API (`clicks`, not `url_clicks`) agree.
+`Link clicks`, so the CSV and the API (`clicks`, not `url_clicks`) agree. Conversions are `Conversions` as the export
+writes them; the API reads purchases (`conversion_purchases`). Which conversions the export's column counts, and
+its exact name, are unverified (low: X documents the conversion columns by objective without naming them).
 """
 
 import re
@@ -30,6 +32,10 @@ EXPORT_LANGUAGES = (
 )
 
 REQUIRED_FIELDS = ("day", "campaign_id", "campaign_name", "spend", "impressions", "clicks")
+
+# The export's `Time` is a row's day (daily segments) or hour (hourly ones, summed into the day). What an export
+# without daily or hourly segments looks like is unknown (low): a `Time` holding a range is not a date and is refused.
+DAILY_HINT = "export again from the campaign dashboard's Export button with daily segments"
 
 # --- X Ads API v12 (synchronous stats) ---
 API_BASE = "https://ads-api.x.com"

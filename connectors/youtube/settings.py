@@ -1,6 +1,8 @@
 """Google Ads campaign report (YouTube video campaigns): header names and formats.
 
 Only rows whose campaign type is Video are YouTube; views are `Views`, renamed `TrueView views` in newer reports.
+Conversions are `Conversions` as the report gives them: Google Ads counts there only the conversion actions set as
+primary (`All conv.` adds the secondary ones and is never read), as the API's metrics.conversions.
 """
 
 import re
@@ -30,6 +32,11 @@ EXPORT_LANGUAGES = (
 )
 
 REQUIRED_FIELDS = ("day", "campaign_id", "campaign_name", "campaign_type", "spend", "impressions", "clicks")
+
+# A report without the Day segment has one row per campaign for the preamble's whole range (`"May 1, 2024 - May 31,
+# 2024"`) and no `Day` column: it lacks a required column, and the message says how to add it (medium: the Segment
+# menu's wording).
+DAILY_HINT = "segment the report by day (Segment > Time > Day) and download it again"
 
 # The campaign type as the report writes it in the languages above.
 VIDEO_CAMPAIGN_TYPES = frozenset({"Video"})

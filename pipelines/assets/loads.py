@@ -36,6 +36,7 @@ def sync_metadata(report: SyncReport) -> dict[str, object]:
         "files_rejected": len(report.rejected),
         "files_removed": len(report.removed),
         "rows_loaded": report.rows_loaded,
+        **({"file_notes": dg.MetadataValue.json(report.notes)} if report.notes else {}),
     }
 
 
@@ -108,9 +109,12 @@ def pulls_check(asset_key: dg.AssetKey, pulls: list[PullOutcome]) -> dg.AssetChe
 
 
 def log_load(context: dg.AssetExecutionContext, report: SyncReport, pulls: list[PullOutcome]) -> None:
-    """Rejected files and stopped pulls as errors; the optional figures a pull left unknown as warnings."""
+    """Rejected files and stopped pulls as errors; the files' notes and the optional figures a pull left unknown as
+    warnings."""
     for problem in [*report.rejected.values(), *(p.message for p in pulls if not p.complete)]:
         context.log.error(problem)
+    for path, note in report.notes.items():
+        context.log.warning(f"{path}: {note}")
     for account, notes in _notes(pulls).items():
         for note in notes:
             context.log.warning(f"account {account}: {note}")

@@ -14,7 +14,7 @@ from pipelines.assets.metadata import money, table_metadata
 from pipelines.partitions import run_days, writer_settings
 from pipelines.resources import PlatformApiResource, RoiConfigResource, WarehouseResource
 from warehouse.database import transaction
-from warehouse.exports import find_export_files, sync_exports
+from warehouse.exports import AccountExportSettings, find_export_files, sync_exports
 from warehouse.fx import load_fx_rates
 from warehouse.schema import AD_TABLES
 
@@ -165,7 +165,7 @@ def _channel_asset(channel: str, common: dict) -> dg.AssetsDefinition:
         with warehouse.connect() as con:
             report = sync_exports(
                 con, files, misplaced, channel, table, EXPORT_FORMATS[channel],
-                {account.account_id: account.currency for account in accounts},
+                {a.account_id: AccountExportSettings(a.currency, a.conversion_action_types) for a in accounts},
             )
             pulls = pull_api_accounts(con, config, channel, start, end, platform_api)
             rows = con.execute(f"SELECT count(*) FROM {table} WHERE date BETWEEN ? AND ?", [start, end]).fetchone()[0]
