@@ -98,6 +98,8 @@ class ExportFormat:
     # (first, last): a row covering more than one day cannot be split into days.
     single_day: tuple[str, str] | None = None
     single_day_hint: str = ""
+    # How to add missing columns in the platform's export dialog; `{columns}` names them.
+    add_column_hint: str = ""
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -129,6 +131,17 @@ class ExportLayout:
 
     def column_label(self, name: str) -> str:
         return self.columns[name].header
+
+    @property
+    def keyed_by_name(self) -> bool:
+        """An ads export without its campaign ID column (Meta's default columns): its campaigns are keyed by name
+        within the account (warehouse/campaign_names.py)."""
+        return "campaign_name" in self.columns and "campaign_id" not in self.columns
+
+    @property
+    def non_empty(self) -> tuple[str, ...]:
+        """Fields whose cells may never be empty on a data row: the campaign name too where it is the key."""
+        return (*self.format.non_empty, "campaign_name") if self.keyed_by_name else self.format.non_empty
 
 
 @functools.lru_cache(maxsize=4096)  # the same headers and aliases, file after file
@@ -257,4 +270,7 @@ def _no_header_message(export_format: ExportFormat, best) -> str:
     missing = ", ".join(
         f"'{language.headers[name][0]}'" for name in export_format.required if name not in columns
     )
-    return f"{message}; line {line_number} looks like the {language.code} header but lacks {missing}"
+    message = f"{message}; line {line_number} looks like the {language.code} header but lacks {missing}"
+    if export_format.add_column_hint:
+        message += "; " + export_format.add_column_hint.format(columns=missing)
+    return message

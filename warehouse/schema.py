@@ -62,14 +62,18 @@ _CAMPAIGN_DAY_MEASURES = f"""
     platform_revenue {MONEY}
 """
 
+# A row of an export without a campaign ID column (warehouse/campaign_names.py).
+_KEYED_BY_NAME = "keyed_by_name BOOLEAN DEFAULT false"
+
 _AD_ROWS_COLUMNS = f"""
     source VARCHAR NOT NULL,            -- the export file (path under the exports folder), or api:<channel>/<account>
     source_updated_at TIMESTAMP NOT NULL,  -- the file's modification time, or when the API was asked
     line BIGINT,                        -- line of the row in its file (none for API rows)
     account_id VARCHAR NOT NULL,
     date DATE NOT NULL,
-    campaign_id VARCHAR NOT NULL,
-    {_CAMPAIGN_DAY_MEASURES}
+    campaign_id VARCHAR NOT NULL,       -- keyed_by_name: the ID the account's other rows give its name, or a name key
+    {_CAMPAIGN_DAY_MEASURES},
+    {_KEYED_BY_NAME}
 """
 
 DDL = [
@@ -353,6 +357,7 @@ TABLE_MACROS = [
 MIGRATIONS = [
     *(f"ALTER TABLE marts.local_vs_global ADD COLUMN IF NOT EXISTS {column} DECIMAL(18,6)"
       for column in ("local_engagement_rate", "global_engagement_rate", "engagement_uplift")),
+    *(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {_KEYED_BY_NAME}" for table in AD_TABLES.values()),
 ]
 
 

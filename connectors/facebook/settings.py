@@ -41,7 +41,15 @@ EXPORT_LANGUAGES = (
     ),
 )
 
-REQUIRED_FIELDS = ("day", "day_end", "campaign_id", "campaign_name", "spend", "impressions", "clicks")
+# `Campaign ID` is not in Ads Manager's default columns (high: the Performance presets lack it): a file without it
+# is keyed by campaign name within the account (warehouse/campaign_names.py).
+REQUIRED_FIELDS = ("day", "day_end", "campaign_name", "spend", "impressions", "clicks")
+
+# Where Ads Manager adds a column to the table it exports (high: Meta's help on customizing columns).
+ADD_COLUMN_HINT = (
+    "add {columns} in Ads Manager: Columns > Customize columns, tick each, Apply, then Reports > Export table data "
+    "again (with Breakdown > By time > Day)"
+)
 
 NO_DAILY_BREAKDOWN_HINT = (
     "the export has no daily breakdown and a row covering several days cannot be split into days; "

@@ -1,10 +1,11 @@
 """LinkedIn Campaign Manager campaign performance export (UTF-16 LE, tab-separated, with a preamble)."""
 
 from connectors.export_layout import ExportFormat
-from connectors.linkedin.settings import EXPORT_LANGUAGES, REQUIRED_FIELDS
+from connectors.linkedin.settings import ADD_COLUMN_HINT, EXPORT_LANGUAGES, REQUIRED_FIELDS
 
 LINKEDIN_EXPORT = ExportFormat(
     name="LinkedIn Campaign Manager",
     languages=EXPORT_LANGUAGES,
     required=REQUIRED_FIELDS,
+    add_column_hint=ADD_COLUMN_HINT,
 )

@@ -25,7 +25,15 @@ EXPORT_LANGUAGES = (
     ),
 )
 
-REQUIRED_FIELDS = ("day", "campaign_id", "campaign_name", "campaign_type", "spend", "impressions", "clicks")
+# `Campaign ID` is not in the default columns (medium: public report samples lack it): a file without it is keyed
+# by campaign name within the account (warehouse/campaign_names.py).
+REQUIRED_FIELDS = ("day", "campaign_name", "campaign_type", "spend", "impressions", "clicks")
+
+# The report downloads the table's columns (high: Google Ads help on modifying columns and segments).
+ADD_COLUMN_HINT = (
+    "add {columns} in Google Ads: Campaigns > Columns > Modify columns, Apply, then Download again (segmented by "
+    "Segment > Time > Day)"
+)
 
 # The campaign type as the report writes it in the languages above.
 VIDEO_CAMPAIGN_TYPES = frozenset({"Video"})
