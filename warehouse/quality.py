@@ -94,16 +94,17 @@ def fx_rates_present(con: duckdb.DuckDBPyConnection, reporting_currency: str, us
 def revenue_matched(con: duckdb.DuckDBPyConnection) -> CheckOutcome:
     """CRM revenue for a campaign that no export knows is kept apart in marts.unmatched_revenue, never dropped."""
     found = con.execute(
-        """SELECT deal_id, channel, campaign_id, amount_original, currency, source
+        """SELECT deal_id, channel, campaign_id, amount_original, currency, source, reason
            FROM marts.unmatched_revenue ORDER BY close_date, deal_id"""
     ).fetchall()
     if not found:
         return CheckOutcome(True, "all CRM revenue matches a campaign of a configured account")
-    sample = [f"deal {deal} ({channel} campaign {campaign}, {amount} {cur}, {source})"
-              for deal, channel, campaign, amount, cur, source in found[:SAMPLE_SIZE]]
+    sample = [f"deal {deal} ({channel} campaign '{campaign}', {amount} {cur}, {source}): {reason}"
+              for deal, channel, campaign, amount, cur, source, reason in found[:SAMPLE_SIZE]]
     return CheckOutcome(
         False,
-        f"{len(found)} deal(s) name a campaign no export knows (see marts.unmatched_revenue): " + "; ".join(sample),
+        f"{len(found)} deal(s) match no campaign of a configured account (see marts.unmatched_revenue): "
+        + "; ".join(sample),
         {"unmatched_deals": len(found)},
     )
 

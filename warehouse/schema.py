@@ -76,6 +76,8 @@ _AD_ROWS_COLUMNS = f"""
     {_KEYED_BY_NAME}
 """
 
+_UNMATCHED_REASON = "reason VARCHAR"  # why a CRM deal matches no campaign
+
 DDL = [
     "CREATE SCHEMA IF NOT EXISTS raw",
     "CREATE SCHEMA IF NOT EXISTS staging",
@@ -218,7 +220,8 @@ DDL = [
         amount_original {MONEY} NOT NULL,
         currency VARCHAR NOT NULL,
         amount {REPORTING_MONEY},
-        source VARCHAR NOT NULL
+        source VARCHAR NOT NULL,
+        {_UNMATCHED_REASON}
     )""",
     f"""CREATE TABLE IF NOT EXISTS marts.roi_local (
         date DATE NOT NULL,
@@ -358,6 +361,7 @@ MIGRATIONS = [
     *(f"ALTER TABLE marts.local_vs_global ADD COLUMN IF NOT EXISTS {column} DECIMAL(18,6)"
       for column in ("local_engagement_rate", "global_engagement_rate", "engagement_uplift")),
     *(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {_KEYED_BY_NAME}" for table in AD_TABLES.values()),
+    f"ALTER TABLE marts.unmatched_revenue ADD COLUMN IF NOT EXISTS {_UNMATCHED_REASON}",
 ]
 
 
