@@ -10,6 +10,7 @@ from datetime import date
 
 import duckdb
 
+from warehouse.campaign_names import name_keyed_campaigns
 from warehouse.refresh import REFRESHED
 
 SAMPLE_SIZE = 10
@@ -106,6 +107,23 @@ def revenue_matched(con: duckdb.DuckDBPyConnection) -> CheckOutcome:
         f"{len(found)} deal(s) match no campaign of a configured account (see marts.unmatched_revenue): "
         + "; ".join(sample),
         {"unmatched_deals": len(found)},
+    )
+
+
+def campaign_names_unambiguous(con: duckdb.DuckDBPyConnection) -> CheckOutcome:
+    """A campaign of an export without campaign IDs is found by its name; a name that several campaign IDs of the
+    account have leaves its rows keyed by name, beside those campaigns', so a day both cover counts twice."""
+    found = [campaign for campaign in name_keyed_campaigns(con) if campaign.ambiguous]
+    if not found:
+        return CheckOutcome(True, "every campaign of an export without campaign IDs is at most one campaign ID")
+    sample = [f"{c.channel} account {c.account_id} '{c.campaign_name}' ({c.first_day}..{c.last_day}): campaigns "
+              + ", ".join(c.same_name_ids) for c in found[:SAMPLE_SIZE]]  # fmt: skip
+    return CheckOutcome(
+        False,
+        f"{len(found)} campaign name(s) in exports without a campaign ID column belong to several campaigns, so "
+        "their rows are counted beside those campaigns' (download those exports with the campaign ID column): "
+        + "; ".join(sample),
+        {"ambiguous_names": len(found)},
     )
 
 
