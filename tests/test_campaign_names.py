@@ -172,10 +172,13 @@ def test_a_name_known_to_another_file_of_the_account_takes_its_id_at_once(sample
     run = run_pipeline(sample / "roi.toml", *SEPTEMBER)
     assert run.problems == []
     assert run.query("SELECT DISTINCT campaign_id FROM raw.facebook_ads WHERE keyed_by_name") == [(BRAND_ID,)]
-    days = run.query("SELECT date, spend_original FROM marts.campaign_daily WHERE campaign_name = ? AND date <= ? "
-                     "ORDER BY date", [BRAND, date(2026, 9, 2)])  # fmt: skip
-    assert [day for day, _ in days] == [date(2026, 9, 1), date(2026, 9, 2)]
-    assert all(spend != Decimal("1.00") for _, spend in days)
+    export = next((sample / "data" / "exports" / "facebook" / GLOBAL).glob("Acme-Global-Campaigns-*.csv"))
+    newest = [(date.fromisoformat(row["Reporting starts"]), BRAND_ID, Decimal(row["Amount spent (EUR)"]))
+              for row in csv.DictReader(export.open(encoding="utf-8-sig"))
+              if row["Campaign name"] == BRAND and row["Reporting starts"] <= "2026-09-02"]  # fmt: skip
+    assert len(newest) == 2
+    assert run.query("SELECT date, campaign_id, spend_original FROM marts.campaign_daily WHERE campaign_name = ? "
+                     "AND date <= ? ORDER BY date", [BRAND, date(2026, 9, 2)]) == newest  # fmt: skip
 
 
 CRM_HEADER = "deal_id,close_date,channel,campaign_id,amount,currency\n"
@@ -225,7 +228,8 @@ def test_a_deal_naming_a_campaign_follows_it_when_an_export_brings_its_id(sample
     assert first.problems == []
     # Closed on a day without delivery: a zero-spend row of the campaign keyed by name.
     deal_day = "SELECT campaign_id, spend, revenue FROM marts.campaign_daily WHERE date = ? AND campaign_name = ?"
-    assert first.query(deal_day, [date(2026, 9, 16), RENTREE]) == [(f"name:{GLOBAL}:{RENTREE}", Decimal("0.00"), Decimal("1000.00"))]
+    assert first.query(deal_day, [date(2026, 9, 16), RENTREE]) == [
+        (f"name:{GLOBAL}:{RENTREE}", Decimal("0.00"), Decimal("1000.00"))]
 
     write_id_export(sample, "Acme-Global-Campaigns-10-Sep-2026-12-Sep-2026.csv", rentree_with_id(range(10, 13)),
                     datetime(2026, 10, 3, 8))  # fmt: skip
@@ -247,7 +251,8 @@ def test_status_lists_the_campaigns_keyed_by_name_and_flags_an_ambiguous_one(sam
                          [MetaDay(date(2026, 9, 6), "Global – Retargeting", Decimal("10.00"), 1000, 10, 0)],
                          datetime(2026, 10, 2, 9))  # fmt: skip
     config = sample / "roi.toml"
-    config.write_text(config.read_text().replace('revenue_source = "crm"', 'revenue_source = "crm"\nfreshness_days = 100000'))
+    config.write_text(config.read_text().replace('revenue_source = "crm"',
+                                                 'revenue_source = "crm"\nfreshness_days = 100000'))
     run = run_pipeline(config, *SEPTEMBER)
     assert run.problems == [
         "check staging/stg_ad_performance:campaign_names_unambiguous: 1 campaign name(s) in exports without a "
@@ -310,7 +315,8 @@ def test_an_api_pull_takes_the_rows_keyed_by_name_and_the_newest_source_wins_eac
 
     first = run(date(2026, 9, 1), date(2026, 9, 20))  # the API has nothing yet
     assert first.problems == []
-    assert first.query(CAMPAIGN, [API_NAME]) == [from_name_file(row, f"name:{API_ACCOUNT}:{API_NAME}") for row in by_name]
+    by_name_key = f"name:{API_ACCOUNT}:{API_NAME}"
+    assert first.query(CAMPAIGN, [API_NAME]) == [from_name_file(row, by_name_key) for row in by_name]
 
     pulled = [CampaignDay(date(2026, 9, n), API_CAMPAIGN, API_NAME, "EUR", Decimal(f"{200 + n}.10"), 7000 + n, 70 + n,
                           Decimal(n % 3), Decimal(0)) for n in range(10, 21)]  # fmt: skip

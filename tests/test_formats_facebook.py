@@ -97,7 +97,7 @@ PERFORMANCE_AND_CLICKS = (
     '2026-09-01,2026-09-01,Rentrée – notoriété,active,7-day click or 1-day view,3,'
     'actions:offsite_conversion.fb_pixel_purchase,7412,1.160820,14.353333,43.06,8604,5.004649,97,0.443918,'
     '1.127383,131,1.522548,0.328702,Ongoing\n'
-    ',,,,,3,,7412,1.160820,,43.06,8604,5.004649,97,0.443918,1.127383,131,1.522548,0.328702,\n'
+    '2026-09-01,2026-09-01,,,,3,,7412,1.160820,,43.06,8604,5.004649,97,0.443918,1.127383,131,1.522548,0.328702,\n'
 )
 
 
@@ -105,7 +105,7 @@ def test_default_columns_without_campaign_id_load_keyed_by_name_in_the_account(t
     loaded = load_export(tmp_path, "facebook", "Acme-Campaigns-1-Sep-2026-1-Sep-2026.csv",
                          BOM + PERFORMANCE_AND_CLICKS.encode("utf-8"), account_id="1234567890")
     assert loaded.report.rejected == {}
-    # The campaign's key is its name within the account; the summary row (no name, no dates) is not a campaign.
+    # The campaign's key is its name within the account; the summary row (no name) is not a campaign.
     assert _rows(loaded) == [
         (2, date(2026, 9, 1), "name:1234567890:Rentrée – notoriété", "Rentrée – notoriété", "EUR", Decimal("43.06"),
          8604, 97, Decimal("3"), None),

@@ -95,8 +95,10 @@ Total: Campaigns,--,--,EUR,"12,345","1,530",211,142.57,2.00,180.00
 """
     loaded = load_export(tmp_path, "youtube", "Campaign report.csv", default.encode("utf-8"), account_id="7712345678")
     assert loaded.report.rejected == {}
-    assert _rows(loaded) == [(4, date(2026, 9, 1), "name:7712345678:Brand video – TrueView", "Brand video – TrueView",
-                              "EUR", Decimal("142.57"), 12345, 211, Decimal("2.00"), Decimal("180.00"))]  # fmt: skip
+    assert _rows(loaded) == [
+        (4, date(2026, 9, 1), "name:7712345678:Brand video – TrueView", "Brand video – TrueView", "EUR",
+         Decimal("142.57"), 12345, 211, Decimal("2.00"), Decimal("180.00")),
+    ]
 
     no_clicks = default.replace(",Clicks", "").replace(",211", "")
     loaded = load_export(tmp_path / "again", "youtube", "Campaign report.csv", no_clicks.encode("utf-8"))

@@ -64,11 +64,11 @@ CREATE OR REPLACE TEMP TABLE unmatched_now AS
 SELECT d.deal_id, d.close_date, d.channel, d.campaign_id, d.amount AS amount_original, d.currency,
        marts.convert_money(d.amount, d.currency, d.reporting_currency, f.rate, t.rate) AS amount, d.source, d.reason
 FROM (SELECT s.*, $reporting_currency AS reporting_currency,
-             CASE WHEN len(s.name_matches) > 1
-                      THEN 'the name of ' || len(s.name_matches) || ' campaigns: ' || array_to_string(s.name_matches, ', ')
+             CASE WHEN len(s.name_matches) > 1 THEN 'the name of ' || len(s.name_matches) || ' campaigns: '
+                                                     || array_to_string(s.name_matches, ', ')
                   WHEN c.campaign_id IS NULL THEN 'no campaign of the channel has this ID or name'
-                  ELSE 'campaign ' || c.campaign_id || ' is of account ' || c.account_id || ', which is not in the config'
-             END AS reason
+                  ELSE 'campaign ' || c.campaign_id || ' is of account ' || c.account_id
+                       || ', which is not in the config' END AS reason
       FROM deals_attributed s
       LEFT JOIN staging.campaigns c ON c.channel = s.channel AND c.campaign_id = s.attributed_campaign_id
       WHERE $use_crm AND NOT EXISTS (
