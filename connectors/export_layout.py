@@ -161,6 +161,8 @@ class ExportFormat:
     daily_hint: str = ""
     # Where the conversions column counts what each campaign optimizes for (Meta's Results).
     conversion_rule: ConversionRule | None = None
+    # How to add missing columns in the platform's export dialog; `{columns}` names them.
+    add_column_hint: str = ""
 
     @property
     def fields(self) -> tuple[str, ...]:
@@ -198,6 +200,17 @@ class ExportLayout:
 
     def column_label(self, name: str) -> str:
         return self.columns[name].header
+
+    @property
+    def keyed_by_name(self) -> bool:
+        """An ads export without its campaign ID column (Meta's default columns): its campaigns are keyed by name
+        within the account (warehouse/campaign_names.py)."""
+        return "campaign_name" in self.columns and "campaign_id" not in self.columns
+
+    @property
+    def non_empty(self) -> tuple[str, ...]:
+        """Fields whose cells may never be empty on a data row: the campaign name too where it is the key."""
+        return (*self.format.non_empty, "campaign_name") if self.keyed_by_name else self.format.non_empty
 
 
 @functools.lru_cache(maxsize=4096)  # the same headers and aliases, file after file
@@ -384,8 +397,10 @@ def _no_header_message(export_format: ExportFormat, best) -> str:
         return message
     _, line_number, language, columns = best
     missing = [name for name in export_format.required if name not in columns]
-    message += (f"; line {line_number} looks like the {language.code} header but lacks "
-                + ", ".join(_header_name(export_format, language, name) for name in missing))
+    names = ", ".join(_header_name(export_format, language, name) for name in missing)
+    message += f"; line {line_number} looks like the {language.code} header but lacks {names}"
     if "day" in missing and export_format.daily_hint:
         message += f": {export_format.daily_hint}"
+    elif export_format.add_column_hint:
+        message += "; " + export_format.add_column_hint.format(columns=names)
     return message

@@ -35,7 +35,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--start", type=_day, required=True, help="first day, YYYY-MM-DD")
     run.add_argument("--end", type=_day, required=True, help="last day, YYYY-MM-DD")
     commands.add_parser(
-        "status", help="per account: last day with data, last pull, rejected files, freshness; exit 1 if any is off"
+        "status",
+        help="per account: last day with data, last pull, freshness; campaigns keyed by name; rejected files; exit 1 "
+             "if any is off",
     )
     show = commands.add_parser("report", help="print local ROI per market and channel, and the global ROI")
     show.add_argument("--start", type=_day, help="first day (default: the first day in the warehouse)")
@@ -121,8 +123,8 @@ def _check_credentials(config: RoiConfig) -> str | None:
 
 def print_status(config: RoiConfig) -> int:
     """Per account: last day with data, last API pulls (ads and page posts), freshness, and the notes of the last
-    pulls (optional figures the platform left out, unknown); then rejected files and the last run.
-    Exit 1 when anything is stale or failing, so cron or monitoring can alert on it; notes alone leave it 0."""
+    pulls (optional figures the platform left out, unknown); then the campaigns keyed by name, rejected files and the
+    last run. Exit 1 when anything is stale or failing, so cron or monitoring can alert on it; notes alone leave it 0."""
     today = datetime.now(timezone.utc).date()
     alerts = 0
     con = _open_warehouse(config)
@@ -139,7 +141,9 @@ def print_status(config: RoiConfig) -> int:
                   + ("; ".join(problems) or "fresh"))
             for note in state.notes:  # informational: a figure left unknown is not a failure
                 print(f"{'':<26} {note}")
+        keyed_by_name = status.name_keyed_campaigns(con)
         rejected = status.rejected_files(con)
+    alerts += _print_keyed_by_name(keyed_by_name)
     for path, error in rejected:
         print(f"rejected: {error}")
     alerts += len(rejected)
@@ -147,6 +151,22 @@ def print_status(config: RoiConfig) -> int:
     print(f"last run: {last.summary}")
     alerts += not last.success
     return EXIT_FAILED if alerts else EXIT_OK
+
+
+def _print_keyed_by_name(campaigns: list[status.NameKeyedCampaign]) -> int:
+    """The campaigns known only by name; returns how many are ambiguous (counted beside same-named campaigns)."""
+    if not campaigns:
+        return 0
+    print("keyed by name (their exports have no campaign ID column; renaming such a campaign splits it in two; "
+          "export with the campaign ID column to key them by ID):")
+    for campaign in campaigns:
+        line = (f"  {campaign.channel} {campaign.account_id}  '{campaign.campaign_name}'  "
+                f"{campaign.first_day}..{campaign.last_day}")
+        if campaign.ambiguous:
+            line += (f"  AMBIGUOUS: campaigns {', '.join(campaign.same_name_ids)} of the account have this name, "
+                     "so the days they share count twice")
+        print(line)
+    return sum(campaign.ambiguous for campaign in campaigns)
 
 
 def _open_warehouse(config: RoiConfig):

@@ -106,9 +106,9 @@ def test_revenue_for_an_unknown_campaign_is_kept_and_flagged(sample):
         "SELECT deal_id, close_date, amount_original, amount FROM marts.unmatched_revenue"
     ) == [("D-999", date(2026, 9, 12), Decimal("1500.00"), Decimal("1500.00"))]
     assert [p for p in run.problems if "revenue_matched" in p] == [
-        "check marts/unmatched_revenue:revenue_matched: 1 deal(s) name a campaign no export knows "
-        "(see marts.unmatched_revenue): deal D-999 (linkedin campaign 999999, 1500.000000 EUR, "
-        "crm/deals_2026-10-15.csv)"
+        "check marts/unmatched_revenue:revenue_matched: 1 deal(s) match no campaign of a configured account "
+        "(see marts.unmatched_revenue): deal D-999 (linkedin campaign '999999', 1500.000000 EUR, "
+        "crm/deals_2026-10-15.csv): no campaign of the channel has this ID or name"
     ]
     assert run.query("SELECT count(*) FROM marts.campaign_daily WHERE campaign_id = '999999'") == [(0,)]
 

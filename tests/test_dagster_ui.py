@@ -64,7 +64,7 @@ EXPECTED_CHECKS = {
     "raw/crm_deals": {"export_files_accepted"},
     "raw/fx_rates": {"rates_file_accepted"},
     "raw/accounts": set(),
-    "staging/stg_ad_performance": {"unique_key"},
+    "staging/stg_ad_performance": {"unique_key", "campaign_names_unambiguous"},
     "staging/stg_crm_revenue": set(),
     "marts/campaign_daily": {"unique_key", "non_negative_spend", "fx_rates_present"},
     "marts/unmatched_revenue": {"revenue_matched"},

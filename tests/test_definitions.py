@@ -34,6 +34,7 @@ EXPECTED_CHECKS = {
     ("raw/linkedin_posts", "posts_counted_once"),
     ("raw/fx_rates", "rates_file_accepted"),
     ("staging/stg_ad_performance", "unique_key"),
+    ("staging/stg_ad_performance", "campaign_names_unambiguous"),
     ("marts/campaign_daily", "unique_key"),
     ("marts/campaign_daily", "non_negative_spend"),
     ("marts/campaign_daily", "fx_rates_present"),

@@ -30,7 +30,7 @@ Day Index,Sessions
     assert loaded.report.rejected == {
         "linkedin/123/analytics.csv":
             "linkedin/123/analytics.csv: no LinkedIn Campaign Manager header row found in the first 60 lines "
-            "(expected 'Start Date (in UTC)', 'Campaign ID', 'Campaign Name', 'Total Spent', 'Impressions', 'Clicks')"
+            "(expected 'Start Date (in UTC)', 'Campaign Name', 'Total Spent', 'Impressions', 'Clicks')"
     }
 
 

@@ -137,7 +137,7 @@ DE – Messe Leads,120210000000000201,2410.75,301554,4402,81,actions:offsite_con
     assert loaded.rows == []
     assert loaded.report.rejected["facebook/123/no-dates.csv"] == (
         "facebook/123/no-dates.csv: no Meta Ads Manager header row found in the first 60 lines (expected "
-        "'Reporting starts' or 'Day', 'Campaign ID', 'Campaign name', 'Amount spent ({currency})', 'Impressions', "
+        "'Reporting starts' or 'Day', 'Campaign name', 'Amount spent ({currency})', 'Impressions', "
         "'Link clicks'); line 1 looks like the en header but lacks 'Reporting starts' or 'Day': "
         "export again with Breakdown > By time > Day"
     )
@@ -215,3 +215,49 @@ def test_a_warehouse_from_before_file_notes_gains_them(tmp_path):
     with duckdb.connect(str(tmp_path / "parse.duckdb"), read_only=True) as con:
         assert con.execute("SELECT path, status, notes FROM raw.export_files").fetchall() == [
             ("facebook/123/mixed.csv", "loaded", loaded.report.notes["facebook/123/mixed.csv"])]
+
+
+# Ads Manager's "Performance and clicks" columns with Breakdown > By time > Day, as exported: no `Campaign ID`, and
+# a CPM header quoted for its comma.
+PERFORMANCE_AND_CLICKS = (
+    'Reporting starts,Reporting ends,Campaign name,Campaign delivery,Attribution setting,Results,Result indicator,'
+    'Reach,Frequency,Cost per results,Amount spent (EUR),Impressions,"CPM (cost per 1,000 impressions) (EUR)",'
+    'Link clicks,CPC (cost per link click) (EUR),CTR (link click-through rate),Clicks (all),CTR (all),'
+    'CPC (all) (EUR),Ends\n'
+    '2026-09-01,2026-09-01,Rentrée – notoriété,active,7-day click or 1-day view,3,'
+    'actions:offsite_conversion.fb_pixel_purchase,7412,1.160820,14.353333,43.06,8604,5.004649,97,0.443918,'
+    '1.127383,131,1.522548,0.328702,Ongoing\n'
+    '2026-09-01,2026-09-01,,,,3,,7412,1.160820,,43.06,8604,5.004649,97,0.443918,1.127383,131,1.522548,0.328702,\n'
+)
+
+
+def test_default_columns_without_campaign_id_load_keyed_by_name_in_the_account(tmp_path):
+    loaded = load_export(tmp_path, "facebook", "Acme-Campaigns-1-Sep-2026-1-Sep-2026.csv",
+                         BOM + PERFORMANCE_AND_CLICKS.encode("utf-8"), account_id="1234567890")
+    assert loaded.report.rejected == {}
+    # The campaign's key is its name within the account; the summary row (no name) is not a campaign.
+    assert _rows(loaded) == [
+        (2, date(2026, 9, 1), "name:1234567890:Rentrée – notoriété", "Rentrée – notoriété", "EUR", Decimal("43.06"),
+         8604, 97, Decimal("3"), None),
+    ]
+    assert [row["keyed_by_name"] for row in loaded.rows] == [True]
+
+
+def test_an_export_without_link_clicks_names_the_column_and_how_to_add_it(tmp_path):
+    # The "Performance" preset, Ads Manager's default: neither `Campaign ID` nor `Link clicks`.
+    performance = (
+        "Reporting starts,Reporting ends,Campaign name,Campaign delivery,Attribution setting,Results,"
+        "Result indicator,Reach,Impressions,Cost per results,Amount spent (EUR),Ends\n"
+        "2026-09-01,2026-09-01,Rentrée – notoriété,active,7-day click or 1-day view,3,"
+        "actions:offsite_conversion.fb_pixel_purchase,7412,8604,14.353333,43.06,Ongoing\n"
+    )
+    loaded = load_export(tmp_path, "facebook", "Acme-Campaigns.csv", BOM + performance.encode("utf-8"))
+    assert loaded.rows == []
+    assert loaded.report.rejected == {
+        "facebook/123/Acme-Campaigns.csv":
+            "facebook/123/Acme-Campaigns.csv: no Meta Ads Manager header row found in the first 60 lines (expected "
+            "'Reporting starts' or 'Day', 'Campaign name', 'Amount spent ({currency})', 'Impressions', "
+            "'Link clicks'); line 1 looks like the en header but lacks 'Link clicks'; add 'Link clicks' in Ads "
+            "Manager: Columns > Customize columns, tick each, Apply, then Reports > Export table data again (with "
+            "Breakdown > By time > Day)"
+    }

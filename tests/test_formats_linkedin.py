@@ -282,3 +282,17 @@ def test_a_daily_export_of_a_months_last_and_next_first_day_loads(tmp_path):
     ))
     assert loaded.report.rejected == {}
     assert [row["date"] for row in loaded.rows] == [date(2026, 8, 31), date(2026, 9, 1)]
+
+
+def test_a_report_without_campaign_id_is_keyed_by_campaign_name(tmp_path):
+    # Older reports name the campaign without its ID; the preamble and the total row stay what they are.
+    content = ENGLISH.replace("Currency\tCampaign ID\t", "Currency\t").replace("EUR\t612345001\t", "EUR\t")
+    content = content.replace("Total\t\t\t\t\t", "Total\t\t\t\t")
+    loaded = load_export(tmp_path, "linkedin", "campaign_performance_report.csv", utf16(content),
+                         account_id="508765432")  # fmt: skip
+    assert loaded.report.rejected == {}
+    rows = [(row["line"], row["date"], row["campaign_id"], row["keyed_by_name"], row["spend"]) for row in loaded.rows]
+    assert rows == [
+        (7, date(2026, 9, 1), "name:508765432:Événement Paris – décideurs IT", True, Decimal("55.39")),
+        (8, date(2026, 9, 2), "name:508765432:Événement Paris – décideurs IT", True, Decimal("26.03")),
+    ]

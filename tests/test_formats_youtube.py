@@ -97,6 +97,29 @@ Total: Account,--,--,EUR,"312,345","41,530","5,211","4,142.57",52.00,"4,680.00"
     assert loaded.rows == []
     assert loaded.report.rejected["youtube/123/Campaign report.csv"] == (
         "youtube/123/Campaign report.csv: no Google Ads campaign report header row found in the first 60 lines "
-        "(expected 'Day', 'Campaign ID', 'Campaign', 'Campaign type', 'Cost', 'Impr.', 'Clicks'); line 3 looks "
+        "(expected 'Day', 'Campaign', 'Campaign type', 'Cost', 'Impr.', 'Clicks'); line 3 looks "
         "like the en header but lacks 'Day': segment the report by day (Segment > Time > Day) and download it again"
+    )
+
+
+def test_a_report_without_campaign_id_is_keyed_by_name_and_without_clicks_says_how_to_add_them(tmp_path):
+    # Google Ads' default campaign columns have no `Campaign ID`; with `Clicks` added, the report loads by name.
+    default = """Campaign report
+"September 1, 2026 - September 1, 2026"
+Day,Campaign,Campaign type,Currency code,Impr.,Views,Clicks,Cost,Conversions,Conv. value
+2026-09-01,Brand video – TrueView,Video,EUR,"12,345","1,530",211,142.57,2.00,180.00
+Total: Campaigns,--,--,EUR,"12,345","1,530",211,142.57,2.00,180.00
+"""
+    loaded = load_export(tmp_path, "youtube", "Campaign report.csv", default.encode("utf-8"), account_id="7712345678")
+    assert loaded.report.rejected == {}
+    assert _rows(loaded) == [
+        (4, date(2026, 9, 1), "name:7712345678:Brand video – TrueView", "Brand video – TrueView", "EUR",
+         Decimal("142.57"), 12345, 211, Decimal("2.00"), Decimal("180.00")),
+    ]
+
+    no_clicks = default.replace(",Clicks", "").replace(",211", "")
+    loaded = load_export(tmp_path / "again", "youtube", "Campaign report.csv", no_clicks.encode("utf-8"))
+    assert loaded.report.rejected["youtube/123/Campaign report.csv"].endswith(
+        "line 3 looks like the en header but lacks 'Clicks'; add 'Clicks' in Google Ads: Campaigns > Columns > "
+        "Modify columns, Apply, then Download again (segmented by Segment > Time > Day)"
     )

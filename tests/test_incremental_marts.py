@@ -129,6 +129,10 @@ def test_an_older_warehouse_migrates_from_the_campaigns_view(sample, tmp_path):
         # A deal changed in staging that the marts had not applied yet (their refresh failed): its day is pending.
         con.execute("UPDATE staging.crm_revenue_applied SET amount = amount + 1 WHERE close_date = DATE '2026-09-12'")
         con.execute("UPDATE marts.campaign_daily SET revenue = revenue + 1 WHERE date = DATE '2026-09-12' AND revenue > 0")
+        # Columns added since: which rows are keyed by name, why a deal is unmatched.
+        for channel in ("linkedin", "twitter", "facebook", "youtube"):
+            con.execute(f"ALTER TABLE raw.{channel}_ads DROP COLUMN keyed_by_name")
+        con.execute("ALTER TABLE marts.unmatched_revenue DROP COLUMN reason")
         con.execute("UPDATE raw.schema_version SET version = 'older'")
     daily = run_pipeline(sample / "roi.toml", *DAILY)
     assert daily.problems == []

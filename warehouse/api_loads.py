@@ -13,6 +13,7 @@ import duckdb
 from connectors.api_pull import ApiAccount, DayChunk
 from connectors.api_session import ApiError
 from connectors.campaign_days import WeeklyReach, complete_weeks, week_days
+from warehouse.campaign_names import resolve_campaign_names
 from warehouse.database import transaction
 from warehouse.exports import known_currencies
 from warehouse.refresh import record_changed_days
@@ -76,6 +77,7 @@ def replace_days(
         record_changed_days(
             con, f"SELECT date FROM {table} WHERE source = ? AND date BETWEEN ? AND ?", [source, *days]
         )
+        resolve_campaign_names(con, table)  # rows of exports without campaign IDs may now find theirs
         con.execute(
             "DELETE FROM raw.api_missing_days WHERE channel = ? AND account_id = ? AND date BETWEEN ? AND ?",
             [channel, account_id, *days],

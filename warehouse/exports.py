@@ -29,6 +29,7 @@ from connectors.export_layout import (
     ExportLayout,
     detect_layout,
 )
+from warehouse.campaign_names import name_key_sql, resolve_campaign_names
 from warehouse.database import transaction
 from warehouse.readable_copy import (
     COPY_ENCODING,
@@ -39,7 +40,7 @@ from warehouse.readable_copy import (
     write_readable_copy,
 )
 from warehouse.refresh import record_changed_days
-from warehouse.schema import POST_TABLES
+from warehouse.schema import AD_TABLES, POST_TABLES
 
 # Files of one shape are read together up to this many bytes: a few statements for thousands of files, and
 # bounded memory for the typed rows held while they are checked (256 MB: 3 % less CPU, 190 MB more memory).
@@ -389,6 +390,8 @@ def _replace_rows(
             record_changed_days(
                 con, "SELECT date FROM export_days JOIN export_batch USING (file_index) WHERE loading AND rows > 0"
             )
+        if table in AD_TABLES.values():
+            resolve_campaign_names(con, table)
         counts = _record_files(con, batch[0].layout.header_line)
         for relative, note in notes.items():
             con.execute("UPDATE raw.export_files SET notes = ? WHERE path = ?", [note, relative])
@@ -830,7 +833,7 @@ def _cell_problems(layout: ExportLayout) -> list[tuple[str, str, str]]:
     for name in layout.columns:
         kind = FIELD_KINDS[name]
         text = f"trim(coalesce({name}__text, ''))"
-        if name in layout.format.non_empty:
+        if name in layout.non_empty:
             problems.append((f"{name} IS NULL AND list_contains($empty, {text})", name, "empty cell, which every row needs"))
         if kind == "date":
             problems.append((f"{name} IS NULL AND {text} <> ''", name, "cannot read '{value}' as a date"))
@@ -911,6 +914,8 @@ def _target_projection(
         columns.append(column)
         if name == "currency":
             values.append("coalesce(currency, b.fallback_currency)" if "currency" in layout.columns else "b.fallback_currency")
+        elif name == "campaign_id" and layout.keyed_by_name:
+            values.append(name_key_sql("b.account_id", "campaign_name"))  # resolved to an ID, if known, below
         elif name not in layout.columns:
             values.append("0" if name in zero_when_empty else "NULL")
         elif name == "conversions" and layout.format.conversion_rule:
@@ -921,6 +926,9 @@ def _target_projection(
             values.append(f"CAST({name} AS DATE)")
         else:
             values.append(name)
+    if has_account and "campaign_id" in row_fields:
+        columns.append("keyed_by_name")
+        values.append("true" if layout.keyed_by_name else "false")
     return columns, values
 
 
@@ -984,6 +992,8 @@ def _forget_file(con: duckdb.DuckDBPyConnection, table: str, relative: str, has_
         if has_days:
             record_changed_days(con, f"SELECT date FROM {table} WHERE source = ?", [relative])
         con.execute(f"DELETE FROM {table} WHERE source = ?", [relative])
+        if table in AD_TABLES.values():
+            resolve_campaign_names(con, table)
         con.execute("DELETE FROM raw.export_files WHERE path = ?", [relative])
 
 

@@ -26,7 +26,8 @@ ROWS_PER_STATEMENT = 1_000_000
 
 # Days the marts already hold where a deal was matched to a campaign and no longer is, or the other way round (a
 # campaign an export now knows, an account removed from the config). Deals that changed themselves, and campaigns
-# whose account, name or currency changed, are logged in raw.changed_days by staging.
+# whose account, name or currency changed (with the deals naming them by ID or by name), are logged in
+# raw.changed_days by staging.
 _UNMATCHED_CHANGED_DAYS = """
 SELECT close_date AS date FROM (
     (SELECT deal_id, close_date, channel, campaign_id, amount_original, currency FROM unmatched_now
@@ -37,15 +38,41 @@ SELECT close_date AS date FROM (
 ) WHERE $use_crm AND close_date IN (SELECT date FROM staging.refreshed_days)
 """
 
-# Deals matched to no campaign of a configured account (few), then converted.
+# A deal names its campaign by ID or by name. One whose campaign_id is no campaign ID of its channel is matched by
+# name: to the one campaign of the channel whose latest name that is, exactly. A name several campaigns have (in one
+# account or across accounts) matches none of them: one is never picked silently, the deal is unmatched and says why.
+_DEALS_BY_NAME = """
+CREATE OR REPLACE TEMP TABLE deals_by_name AS
+SELECT s.deal_id, CASE WHEN count(*) = 1 THEN min(c.campaign_id) END AS campaign_id,
+       list(c.campaign_id || ' (account ' || c.account_id || ')' ORDER BY c.account_id, c.campaign_id) AS candidates
+FROM staging.stg_crm_revenue s JOIN staging.campaigns c ON c.channel = s.channel AND c.campaign_name = s.campaign_id
+WHERE $use_crm AND NOT EXISTS (
+    SELECT 1 FROM staging.campaigns i WHERE i.channel = s.channel AND i.campaign_id = s.campaign_id)
+GROUP BY s.deal_id
+"""
+
+# Every deal with the campaign it is attributed to (its campaign_id where no name matched).
+_DEALS_ATTRIBUTED = """
+CREATE OR REPLACE TEMP VIEW deals_attributed AS
+SELECT s.*, coalesce(n.campaign_id, s.campaign_id) AS attributed_campaign_id, n.candidates AS name_matches
+FROM staging.stg_crm_revenue s LEFT JOIN deals_by_name n USING (deal_id)
+"""
+
+# Deals matched to no campaign of a configured account (few), with why, then converted.
 _UNMATCHED_NOW = """
 CREATE OR REPLACE TEMP TABLE unmatched_now AS
 SELECT d.deal_id, d.close_date, d.channel, d.campaign_id, d.amount AS amount_original, d.currency,
-       marts.convert_money(d.amount, d.currency, d.reporting_currency, f.rate, t.rate) AS amount, d.source
-FROM (SELECT *, $reporting_currency AS reporting_currency FROM staging.stg_crm_revenue s
+       marts.convert_money(d.amount, d.currency, d.reporting_currency, f.rate, t.rate) AS amount, d.source, d.reason
+FROM (SELECT s.*, $reporting_currency AS reporting_currency,
+             CASE WHEN len(s.name_matches) > 1 THEN 'the name of ' || len(s.name_matches) || ' campaigns: '
+                                                     || array_to_string(s.name_matches, ', ')
+                  WHEN c.campaign_id IS NULL THEN 'no campaign of the channel has this ID or name'
+                  ELSE 'campaign ' || c.campaign_id || ' is of account ' || c.account_id
+                       || ', which is not in the config' END AS reason
+      FROM deals_attributed s
+      LEFT JOIN staging.campaigns c ON c.channel = s.channel AND c.campaign_id = s.attributed_campaign_id
       WHERE $use_crm AND NOT EXISTS (
-          SELECT 1 FROM staging.campaigns c JOIN raw.accounts USING (channel, account_id)
-          WHERE c.channel = s.channel AND c.campaign_id = s.campaign_id)) d
+          SELECT 1 FROM raw.accounts a WHERE a.channel = c.channel AND a.account_id = c.account_id)) d
 ASOF LEFT JOIN raw.fx_rates f ON d.currency = f.currency AND d.close_date >= f.date
 ASOF LEFT JOIN raw.fx_rates t ON d.reporting_currency = t.currency AND d.close_date >= t.date
 """
@@ -66,8 +93,9 @@ WITH ads AS (
     SELECT * FROM staging.stg_ad_performance WHERE date BETWEEN $first AND $last AND {REFRESHED}
 ),
 deals AS (
-    SELECT close_date AS date, channel, campaign_id, amount, currency, $reporting_currency AS reporting_currency
-    FROM staging.stg_crm_revenue
+    SELECT close_date AS date, channel, attributed_campaign_id AS campaign_id, amount, currency,
+           $reporting_currency AS reporting_currency
+    FROM deals_attributed
     WHERE $use_crm AND close_date BETWEEN $first AND $last AND close_date IN (SELECT date FROM refresh_days)
 ),
 deal_revenue AS (
@@ -286,6 +314,8 @@ def refresh_marts(
     """
     params = {"reporting_currency": reporting_currency, "use_crm": revenue_source == "crm"}
     with transaction(con):
+        con.execute(_DEALS_BY_NAME, {"use_crm": params["use_crm"]})
+        con.execute(_DEALS_ATTRIBUTED)
         con.execute(_UNMATCHED_NOW, params)
         create_refresh_days(con, start, end, also=_UNMATCHED_CHANGED_DAYS, params={"use_crm": params["use_crm"]})
         for table in ("campaign_daily", "roi_local", "roi_global"):

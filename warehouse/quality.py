@@ -10,6 +10,7 @@ from datetime import date
 
 import duckdb
 
+from warehouse.campaign_names import name_keyed_campaigns
 from warehouse.refresh import REFRESHED
 
 SAMPLE_SIZE = 10
@@ -94,17 +95,35 @@ def fx_rates_present(con: duckdb.DuckDBPyConnection, reporting_currency: str, us
 def revenue_matched(con: duckdb.DuckDBPyConnection) -> CheckOutcome:
     """CRM revenue for a campaign that no export knows is kept apart in marts.unmatched_revenue, never dropped."""
     found = con.execute(
-        """SELECT deal_id, channel, campaign_id, amount_original, currency, source
+        """SELECT deal_id, channel, campaign_id, amount_original, currency, source, reason
            FROM marts.unmatched_revenue ORDER BY close_date, deal_id"""
     ).fetchall()
     if not found:
         return CheckOutcome(True, "all CRM revenue matches a campaign of a configured account")
-    sample = [f"deal {deal} ({channel} campaign {campaign}, {amount} {cur}, {source})"
-              for deal, channel, campaign, amount, cur, source in found[:SAMPLE_SIZE]]
+    sample = [f"deal {deal} ({channel} campaign '{campaign}', {amount} {cur}, {source}): {reason}"
+              for deal, channel, campaign, amount, cur, source, reason in found[:SAMPLE_SIZE]]
     return CheckOutcome(
         False,
-        f"{len(found)} deal(s) name a campaign no export knows (see marts.unmatched_revenue): " + "; ".join(sample),
+        f"{len(found)} deal(s) match no campaign of a configured account (see marts.unmatched_revenue): "
+        + "; ".join(sample),
         {"unmatched_deals": len(found)},
+    )
+
+
+def campaign_names_unambiguous(con: duckdb.DuckDBPyConnection) -> CheckOutcome:
+    """A campaign of an export without campaign IDs is found by its name; a name that several campaign IDs of the
+    account have leaves its rows keyed by name, beside those campaigns', so a day both cover counts twice."""
+    found = [campaign for campaign in name_keyed_campaigns(con) if campaign.ambiguous]
+    if not found:
+        return CheckOutcome(True, "every campaign of an export without campaign IDs is at most one campaign ID")
+    sample = [f"{c.channel} account {c.account_id} '{c.campaign_name}' ({c.first_day}..{c.last_day}): campaigns "
+              + ", ".join(c.same_name_ids) for c in found[:SAMPLE_SIZE]]  # fmt: skip
+    return CheckOutcome(
+        False,
+        f"{len(found)} campaign name(s) in exports without a campaign ID column belong to several campaigns, so "
+        "their rows are counted beside those campaigns' (download those exports with the campaign ID column): "
+        + "; ".join(sample),
+        {"ambiguous_names": len(found)},
     )
 
 

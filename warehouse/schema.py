@@ -62,15 +62,21 @@ _CAMPAIGN_DAY_MEASURES = f"""
     platform_revenue {MONEY}
 """
 
+# A row of an export without a campaign ID column (warehouse/campaign_names.py).
+_KEYED_BY_NAME = "keyed_by_name BOOLEAN DEFAULT false"
+
 _AD_ROWS_COLUMNS = f"""
     source VARCHAR NOT NULL,            -- the export file (path under the exports folder), or api:<channel>/<account>
     source_updated_at TIMESTAMP NOT NULL,  -- the file's modification time, or when the API was asked
     line BIGINT,                        -- line of the row in its file (none for API rows)
     account_id VARCHAR NOT NULL,
     date DATE NOT NULL,
-    campaign_id VARCHAR NOT NULL,
-    {_CAMPAIGN_DAY_MEASURES}
+    campaign_id VARCHAR NOT NULL,       -- keyed_by_name: the ID the account's other rows give its name, or a name key
+    {_CAMPAIGN_DAY_MEASURES},
+    {_KEYED_BY_NAME}
 """
+
+_UNMATCHED_REASON = "reason VARCHAR"  # why a CRM deal matches no campaign
 
 DDL = [
     "CREATE SCHEMA IF NOT EXISTS raw",
@@ -216,7 +222,8 @@ DDL = [
         amount_original {MONEY} NOT NULL,
         currency VARCHAR NOT NULL,
         amount {REPORTING_MONEY},
-        source VARCHAR NOT NULL
+        source VARCHAR NOT NULL,
+        {_UNMATCHED_REASON}
     )""",
     f"""CREATE TABLE IF NOT EXISTS marts.roi_local (
         date DATE NOT NULL,
@@ -362,6 +369,8 @@ MIGRATIONS = [
     "ALTER TABLE raw.api_pulls ADD COLUMN IF NOT EXISTS notes VARCHAR[]",
     "ALTER TABLE raw.weekly_reach ALTER COLUMN reach DROP NOT NULL",
     "ALTER TABLE raw.export_files ADD COLUMN IF NOT EXISTS notes VARCHAR",
+    *(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {_KEYED_BY_NAME}" for table in AD_TABLES.values()),
+    f"ALTER TABLE marts.unmatched_revenue ADD COLUMN IF NOT EXISTS {_UNMATCHED_REASON}",
 ]
 
 

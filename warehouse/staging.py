@@ -126,13 +126,16 @@ SELECT channel, campaign_id FROM campaigns_seen UNION SELECT channel, campaign_i
 """
 
 # Days the marts built with a campaign's old account, name or currency: a deal closed on a day without delivery
-# takes them from staging.campaigns.
+# takes them from staging.campaigns. A deal may name its campaign by name (warehouse/marts.py): the deals naming a
+# changed campaign's old or new name may now match another campaign, or none.
 _CAMPAIGN_CHANGED_DAYS = f"""
-SELECT close_date AS date FROM staging.stg_crm_revenue
-WHERE (channel, campaign_id) IN (
-    SELECT channel, campaign_id FROM ({_CAMPAIGNS_TOUCHED})
+WITH changed AS (
+    SELECT channel, campaign_id, c.campaign_name AS old_name, m.campaign_name AS new_name FROM ({_CAMPAIGNS_TOUCHED})
     LEFT JOIN staging.campaigns c USING (channel, campaign_id) LEFT JOIN campaigns_merged m USING (channel, campaign_id)
     WHERE row(c.account_id, c.campaign_name, c.currency) IS DISTINCT FROM row(m.account_id, m.campaign_name, m.currency))
+SELECT close_date AS date FROM staging.stg_crm_revenue
+WHERE (channel, campaign_id) IN (SELECT channel, campaign_id FROM changed UNION SELECT channel, old_name FROM changed
+                                 UNION SELECT channel, new_name FROM changed)
 """
 
 

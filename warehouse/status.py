@@ -1,6 +1,6 @@
 """What `roi status` reports from the analysts' file: each account's last day with data, its last API pulls of
-ads and of page posts (with their notes of figures left unknown), and the export files that were rejected
-(read-only: it never waits on, or blocks, a run)."""
+ads and of page posts (with their notes of figures left unknown), the campaigns keyed by name and the export files
+that were rejected (read-only: it never waits on, or blocks, a run)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from datetime import date, datetime
 import duckdb
 
 from connectors.channels import ORGANIC_KINDS
+from warehouse.campaign_names import NameKeyedCampaign, name_keyed_campaigns
 from warehouse.schema import AD_TABLES
+
+__all__ = ["AccountStatus", "NameKeyedCampaign", "account_status", "name_keyed_campaigns", "rejected_files"]
 
 
 @dataclass(frozen=True)

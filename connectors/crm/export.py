@@ -1,6 +1,7 @@
 """CRM attributed-revenue export: `deal_id,close_date,channel,campaign_id,amount,currency`, one row per won deal.
 
-A deal_id seen again in a newer file replaces the older row (a deal's amount or close date changed).
+A deal_id seen again in a newer file replaces the older row (a deal's amount or close date changed). `campaign_id`
+is the campaign's ID or its exact name, as the CRM has it (matched to a campaign in warehouse/marts.py).
 """
 
 from connectors.channels import CHANNELS

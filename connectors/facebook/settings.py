@@ -57,13 +57,21 @@ EXPORT_LANGUAGES = (
 # conversion_action_types say otherwise.
 DEFAULT_CONVERSION_ACTION_TYPES = ("offsite_conversion.fb_pixel_purchase",)
 
+# Where Ads Manager adds a column to the table it exports (high: Meta's help on customizing columns).
+ADD_COLUMN_HINT = (
+    "add {columns} in Ads Manager: Columns > Customize columns, tick each, Apply, then Reports > Export table data "
+    "again (with Breakdown > By time > Day)"
+)
+
 # How sure each header is: `Reporting starts`, `Reporting ends`, `Results`, `Result indicator` (high: many public
 # parsers); the French `Début des rapports`, `Résultats` (medium), `Fin des rapports`, `Indicateur de résultats`
 # (medium: the French export the sample reproduces). `Day`, the column of an export broken down by day where Ads
 # Manager adds one (medium); its French `Jour` (low: a guess by analogy).
 # A row's day is `Day`, or without it `Reporting starts` (the format's period).
 PERIOD = ("period_start", "period_end")
-REQUIRED_FIELDS = ("day", "campaign_id", "campaign_name", "spend", "impressions", "clicks")
+# `Campaign ID` is not in Ads Manager's default columns (high: the Performance presets lack it): a file without it
+# is keyed by campaign name within the account (warehouse/campaign_names.py).
+REQUIRED_FIELDS = ("day", "campaign_name", "spend", "impressions", "clicks")
 
 # How to download an export with one row per campaign and day.
 DAILY_HINT = "export again with Breakdown > By time > Day"

@@ -46,7 +46,15 @@ EXPORT_LANGUAGES = (
     ),
 )
 
-REQUIRED_FIELDS = ("day", "campaign_id", "campaign_name", "spend", "impressions", "clicks")
+# Older reports name campaigns without a `Campaign ID` column (medium: a public SAS job's creative report): such a
+# file is keyed by campaign name within the account (warehouse/campaign_names.py).
+REQUIRED_FIELDS = ("day", "campaign_name", "spend", "impressions", "clicks")
+
+# Campaign Manager's Export dialog picks the columns by report type (medium: its help and public parsers).
+ADD_COLUMN_HINT = (
+    "export again from Campaign Manager with report type 'Campaign performance' and time breakdown 'Daily', "
+    "whose columns include {columns}"
+)
 
 # A row's day is `Start Date (in UTC)`; where the export also has `End Date (in UTC)` (seen in one public parser:
 # medium; its Dutch `Einddatum (in UTC)`: low, by analogy), a row must end on the day it starts.

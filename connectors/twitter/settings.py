@@ -31,7 +31,13 @@ EXPORT_LANGUAGES = (
     ),
 )
 
-REQUIRED_FIELDS = ("day", "campaign_id", "campaign_name", "spend", "impressions", "clicks")
+# A file without the `ID` column is keyed by campaign name within the account (warehouse/campaign_names.py).
+REQUIRED_FIELDS = ("day", "campaign_name", "spend", "impressions", "clicks")
+
+# The export holds the dashboard's metrics (low: X's help names the button, not the dialog's steps).
+ADD_COLUMN_HINT = (
+    "add {columns} in X Ads Manager: Metrics > Customize metrics, then Export again with the daily breakdown"
+)
 
 # The export's `Time` is a row's day (daily segments) or hour (hourly ones, summed into the day). What an export
 # without daily or hourly segments looks like is unknown (low): a `Time` holding a range is not a date and is refused.

@@ -31,7 +31,15 @@ EXPORT_LANGUAGES = (
     ),
 )
 
-REQUIRED_FIELDS = ("day", "campaign_id", "campaign_name", "campaign_type", "spend", "impressions", "clicks")
+# `Campaign ID` is not in the default columns (medium: public report samples lack it): a file without it is keyed
+# by campaign name within the account (warehouse/campaign_names.py).
+REQUIRED_FIELDS = ("day", "campaign_name", "campaign_type", "spend", "impressions", "clicks")
+
+# The report downloads the table's columns (high: Google Ads help on modifying columns and segments).
+ADD_COLUMN_HINT = (
+    "add {columns} in Google Ads: Campaigns > Columns > Modify columns, Apply, then Download again (segmented by "
+    "Segment > Time > Day)"
+)
 
 # A report without the Day segment has one row per campaign for the preamble's whole range (`"May 1, 2024 - May 31,
 # 2024"`) and no `Day` column: it lacks a required column, and the message says how to add it (medium: the Segment

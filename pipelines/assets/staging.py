@@ -25,7 +25,13 @@ def build_staging_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsD
         key=STG_AD_PERFORMANCE,
         kinds={"duckdb"},
         deps=list(CHANNEL_ADS.values()),
-        check_specs=[dg.AssetCheckSpec("unique_key", asset=STG_AD_PERFORMANCE)],
+        check_specs=[
+            dg.AssetCheckSpec("unique_key", asset=STG_AD_PERFORMANCE),
+            dg.AssetCheckSpec(
+                "campaign_names_unambiguous", asset=STG_AD_PERFORMANCE,
+                description="a campaign of an export without campaign IDs is at most one campaign ID of its account",
+            ),
+        ],
         **common,
     )
     def stg_ad_performance(context: dg.AssetExecutionContext, warehouse: WarehouseResource):
@@ -38,11 +44,18 @@ def build_staging_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsD
         start, end = run_days(context)
         with warehouse.connect() as con:
             rows = build_stg_ad_performance(con, start, end)
-            outcome = quality.duplicate_keys_between(con, "staging.stg_ad_performance", AD_KEY, start, end)
+            outcomes = {
+                "unique_key": quality.duplicate_keys_between(con, "staging.stg_ad_performance", AD_KEY, start, end),
+                "campaign_names_unambiguous": quality.campaign_names_unambiguous(con),
+            }
             metadata = table_metadata(con, "staging.stg_ad_performance", rows)
         return dg.MaterializeResult(
             metadata=metadata,
-            check_results=[dg.AssetCheckResult(passed=outcome.passed, description=outcome.description)],
+            check_results=[
+                dg.AssetCheckResult(check_name=name, passed=outcome.passed, description=outcome.description,
+                                    metadata=outcome.metadata)
+                for name, outcome in outcomes.items()
+            ],
         )
 
     @dg.asset(key=STG_CRM_REVENUE, kinds={"duckdb"}, deps=[CRM_DEALS], **common)
