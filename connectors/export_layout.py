@@ -252,7 +252,9 @@ def decode_cp1252(data: bytes) -> str:
     return data.decode("cp1252", errors="latin1_fallback")
 
 
-codecs.register_error("latin1_fallback", lambda error: (error.object[error.start:error.end].decode("latin-1"), error.end))
+codecs.register_error(
+    "latin1_fallback", lambda error: (error.object[error.start : error.end].decode("latin-1"), error.end)
+)
 
 
 def line_ending_kinds(text: str) -> set[str]:
