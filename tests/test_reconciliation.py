@@ -241,3 +241,16 @@ def test_generated_exports_reconcile_line_for_line_and_load_the_generators_numbe
     assert (lines, header_line, blanks, loaded_rows, summaries, skipped) == (
         physical_lines, 1, blank_lines, len(rows), summary_rows, 0)
     assert continuation == sum(NAMES[row[0]].count("\n") for row in rows)
+
+
+def test_a_file_whose_rows_the_reader_does_not_all_read_is_rejected_naming_the_first_one(tmp_path):
+    """A quote left open in a preamble line (an edited file) makes DuckDB's reader take the rest of the file for one
+    quoted cell: 0 rows read where the table has 3. Once loaded as 0 rows; now refused, nothing of it loaded."""
+    lines = PREAMBLE[:1] + ['"Report Start: September 1, 2026, 12:00 AM'] + PREAMBLE[2:] + TABLE[:2] + [""] + TABLE[2:]
+    loaded = load_export(tmp_path, "linkedin", "report.csv", ENCODINGS["utf-16 LE with BOM"]("\r\n".join(lines) + "\r\n"))
+    assert loaded.rows == []
+    assert loaded.report.rejected == {"linkedin/123/report.csv": (
+        "linkedin/123/report.csv, line 7: 3 rows follow the header but 0 could be read as LinkedIn Campaign Manager "
+        "rows, so some lines are unaccounted for (a file cut short or changed while it was read, or a quote left "
+        "open); nothing of the file was loaded")}
+    assert registry(tmp_path) == []

@@ -691,8 +691,8 @@ def _unaccounted(item: PendingFile, count: LineCount, read: int) -> ExportError:
     return ExportError(
         item.layout.path,
         f"{found} rows follow the header but {read} could be read as {item.layout.format.name} rows, so some "
-        "lines are unaccounted for (a file cut short or changed while it was read, or rows the reader splits "
-        "differently); nothing of the file was loaded",
+        "lines are unaccounted for (a file cut short or changed while it was read, or a quote left open); nothing "
+        "of the file was loaded",
         line=first_unread,
     )
 
@@ -706,22 +706,22 @@ def _line(rowid: str) -> str:
 
 def _record_lines(item: PendingFile) -> LineCount:
     """The line each CSV record after the header starts on, and the blank lines between them (DuckDB's reader skips
-    those), read with Python's CSV reader (any line ends)."""
-    layout = item.layout
+    those), read with Python's CSV reader (any line ends). The preamble and header are skipped line by line, as
+    DuckDB's reader skips them: a quote left open in a preamble line is no CSV cell spanning the table."""
+    header_line = item.layout.header_line
     codec, errors = text_codec(item.read_path, item.read_encoding)
     starts: list[int] = []
     blank_lines = 0
     with open(item.read_path, encoding=codec, errors=errors, newline="") as handle:
-        reader = csv.reader(handle, delimiter=layout.delimiter, quotechar='"', doublequote=True)
-        previous_end = 0
+        lines = sum(1 for _ in zip(range(header_line), handle))
+        reader = csv.reader(handle, delimiter=item.layout.delimiter, quotechar='"', doublequote=True)
         for record in reader:
-            start, previous_end = previous_end + 1, reader.line_num
-            if start > layout.header_line:
-                if record:
-                    starts.append(start)
-                else:
-                    blank_lines += 1
-        return LineCount(reader.line_num, starts, blank_lines)
+            if record:
+                starts.append(lines + 1)
+            else:
+                blank_lines += 1
+            lines = header_line + reader.line_num
+        return LineCount(lines, starts, blank_lines)
 
 
 def count_lines(path: Path, encoding: str, exact: bool = True) -> int:
