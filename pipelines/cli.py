@@ -143,7 +143,10 @@ def print_status(config: RoiConfig) -> int:
                 print(f"{'':<26} {note}")
         keyed_by_name = status.name_keyed_campaigns(con)
         rejected = status.rejected_files(con)
+        notes = status.file_notes(con)
     alerts += _print_keyed_by_name(keyed_by_name)
+    for path, note in notes:  # informational, as a pull's notes
+        print(f"note: {path}: {note}")
     for path, error in rejected:
         print(f"rejected: {error}")
     alerts += len(rejected)

@@ -102,3 +102,20 @@ def test_status_reports_freshness_rejections_and_the_last_run(sample):
     assert failing.returncode == 1
     assert f"rejected: twitter/18ce54d4x5t/{export.name}" in failing.stdout
     assert "last run: 2026-09-30..2026-09-30" in failing.stdout and "problem(s)" in failing.stdout
+
+
+def test_status_shows_a_loaded_files_notes_without_failing(sample):
+    """A Meta row whose Results are people reached: its conversions are unknown, the file's note says so."""
+    config = sample / "roi.toml"
+    text = config.read_text()
+    config.write_text(text.replace('revenue_source = "crm"', 'revenue_source = "crm"\nfreshness_days = 100000'))
+    export = next((sample / "data" / "exports" / "facebook" / "2345678901").glob("*.csv"))
+    text = export.read_bytes().decode("utf-8-sig")
+    reach = text.replace("actions:offsite_conversion.fb_pixel_purchase", "reach", 1)
+    export.write_bytes(b"\xef\xbb\xbf" + reach.encode("utf-8"))
+    assert roi("run", "--start", "2026-09-01", "--end", "2026-09-30", config=config).returncode == 0
+    done = roi("status", config=config)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (f"note: facebook/2345678901/{export.name}: conversions left unknown on 1 row(s) whose 'Results' are not "
+            "the account's conversions (actions:offsite_conversion.fb_pixel_purchase): 1 with Result indicator "
+            "'reach'") in done.stdout

@@ -69,3 +69,11 @@ def rejected_files(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     return con.execute(
         "SELECT path, error FROM raw.export_files WHERE status = 'rejected' ORDER BY path"
     ).fetchall()
+
+
+def file_notes(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """Loaded files with something a reader should know about their numbers (e.g. Meta Results that are not the
+    account's conversions, left unknown)."""
+    return con.execute(
+        "SELECT path, notes FROM raw.export_files WHERE status = 'loaded' AND notes IS NOT NULL ORDER BY path"
+    ).fetchall()
