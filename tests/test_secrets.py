@@ -186,3 +186,24 @@ def test_redact_masks_values_in_every_form_and_token_shapes_and_cuts_long_bodies
     assert "after=x" in shown and "oauth_signature=\"***\"" in shown
     long = redact("x" * 10_000, 500)
     assert long.startswith("x" * 500) and long.endswith("(9500 more characters)")
+
+
+def test_a_session_refuses_redirects_and_links_to_another_host_before_sending_anything(httpserver):
+    from connectors.api_session import ApiSession, RequestFailed
+    from tests.fakes.clock import FakeClock
+
+    elsewhere = Elsewhere()
+    try:
+        httpserver.expect_request("/moved").respond_with_data("", 307, {"Location": f"{elsewhere.url}/x"})
+        httpserver.expect_request("/same").respond_with_data("", 302, {"Location": "/page"})
+        httpserver.expect_request("/page").respond_with_json({"paging": {"next": f"{elsewhere.url}/p2"}})
+        session = ApiSession("Google Ads", "7712345678", clock=FakeClock(),
+                             headers={"developer-token": "dev-canary", "login-customer-id": "9999999999"})
+        with pytest.raises(RequestFailed, match=f"redirected to another host, {elsewhere.url[7:]}; not followed"):
+            session.post_json(httpserver.url_for("/moved"), data={"query": "SELECT 1"})
+        assert session.get_json(httpserver.url_for("/same")) == {"paging": {"next": f"{elsewhere.url}/p2"}}
+        with pytest.raises(RequestFailed, match=f"links to another host, {elsewhere.url[7:]}; not followed"):
+            session.get_json(f"{elsewhere.url}/p2")
+        assert elsewhere.received == []
+    finally:
+        elsewhere.close()
