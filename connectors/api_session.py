@@ -145,14 +145,14 @@ class CrossHostRedirect(Exception):
     """A redirect away from the host asked: not followed, so that no credential header goes with it."""
 
 
-def _http_session() -> requests.Session:
+def _http_session(same_host_only: bool) -> requests.Session:
     """requests drops Authorization on a redirect to another host, but not custom headers (Google Ads'
     developer-token, login-customer-id): such redirects are refused instead, before anything is sent."""
     import requests
 
     class SameHostSession(requests.Session):
         def rebuild_auth(self, prepared_request, response):
-            if self.should_strip_auth(response.request.url, prepared_request.url):
+            if same_host_only and self.should_strip_auth(response.request.url, prepared_request.url):
                 raise CrossHostRedirect(_host(prepared_request.url))
             super().rebuild_auth(prepared_request, response)
 
@@ -173,9 +173,10 @@ class ApiSession:
     rng: random.Random = field(default_factory=random.Random)
     waited_seconds: float = 0.0
     requests_made: int = 0
+    same_host_only: bool = True  # False only where nothing secret is sent
 
     def __post_init__(self) -> None:
-        self._http = _http_session()
+        self._http = _http_session(self.same_host_only)
         self._host: str | None = None  # of the first request
         self._http.headers.update(self.headers)
         self._http.auth = self.auth
@@ -187,7 +188,7 @@ class ApiSession:
         what = describe(method, url)
         # One session, one host: a paging link elsewhere (Meta's paging.next) would carry the credentials there.
         self._host = self._host or _host(url)
-        if _host(url) != self._host:
+        if self.same_host_only and _host(url) != self._host:
             raise RequestFailed(self.platform, self.account_id, what,
                                 f"the answer links to another host, {_host(url)}; not followed (the credentials for "
                                 f"{self._host} would go with it)")
