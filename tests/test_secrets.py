@@ -207,3 +207,21 @@ def test_a_session_refuses_redirects_and_links_to_another_host_before_sending_an
         assert elsewhere.received == []
     finally:
         elsewhere.close()
+
+
+def test_roi_status_redacts_a_pull_message_stored_before_the_redaction(monkeypatch, tmp_path):
+    import duckdb
+
+    from warehouse.schema import ensure_schema
+    from warehouse.status import account_status
+
+    token = f"canary{secrets.token_hex(10)}"
+    monkeypatch.setenv("ROI_META_TOKEN", token)
+    with duckdb.connect(str(tmp_path / "old.duckdb")) as con:
+        ensure_schema(con)
+        con.execute("INSERT INTO raw.api_pulls VALUES ('facebook', '1234567890', DATE '2026-09-01', DATE '2026-09-01', "
+                    "'stopped', 0, 1, ?, NULL, TIMESTAMP '2026-09-02 06:00:00', [?])",
+                    [f"Meta account 1234567890: HTTP 401: bad token {token}", f"note {token}"])
+        state = account_status(con, "facebook", "1234567890")
+    assert state.last_pull_message == "Meta account 1234567890: HTTP 401: bad token ***"
+    assert state.notes == ("ads pull note: note ***",)
