@@ -3,7 +3,8 @@ and each platform's way of saying "slow down", "come back tomorrow" or "your tok
 
 A platform client gives the session a `classify` function that reads a response into a Verdict; the session does
 the waiting (on an injected clock, so tests never sleep) and raises one of the ApiError kinds when it must stop.
-Request descriptions in errors never carry credentials.
+Request descriptions in errors never carry credentials; every error message passes through connectors.secrets.redact,
+and a redirect to another host is refused (it would carry the credential headers there).
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from decimal import Decimal
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from connectors.secrets import MAX_CHARS, redact
 
 if TYPE_CHECKING:  # imported when a session starts: a run without API accounts never needs it
     import requests
@@ -54,7 +57,7 @@ class ApiError(Exception):
 
     def __init__(self, platform: str, account_id: str, request: str, message: str):
         self.platform, self.account_id, self.request = platform, account_id, request
-        super().__init__(f"{platform} account {account_id}: {message} ({request})")
+        super().__init__(redact(f"{platform} account {account_id}: {redact(message, MAX_CHARS * 2)} ({request})"))
 
 
 class AuthError(ApiError):
@@ -129,8 +132,31 @@ def default_verdict(response: requests.Response, now: float) -> Verdict:
     return Verdict("fail", message)
 
 
-def _error_text(response: requests.Response, limit: int = 300) -> str:
-    return " ".join(response.text.split())[:limit]
+def _error_text(response: requests.Response) -> str:
+    return redact(" ".join(response.text.split()), MAX_CHARS)
+
+
+def _host(url: str) -> str:
+    """host[:port] of a URL, without any user:password@ before it."""
+    return urlsplit(url).netloc.rpartition("@")[2]
+
+
+class CrossHostRedirect(Exception):
+    """A redirect away from the host asked: not followed, so that no credential header goes with it."""
+
+
+def _http_session(same_host_only: bool) -> requests.Session:
+    """requests drops Authorization on a redirect to another host, but not custom headers (Google Ads'
+    developer-token, login-customer-id): such redirects are refused instead, before anything is sent."""
+    import requests
+
+    class SameHostSession(requests.Session):
+        def rebuild_auth(self, prepared_request, response):
+            if same_host_only and self.should_strip_auth(response.request.url, prepared_request.url):
+                raise CrossHostRedirect(_host(prepared_request.url))
+            super().rebuild_auth(prepared_request, response)
+
+    return SameHostSession()
 
 
 @dataclass
@@ -147,11 +173,11 @@ class ApiSession:
     rng: random.Random = field(default_factory=random.Random)
     waited_seconds: float = 0.0
     requests_made: int = 0
+    same_host_only: bool = True  # False only where nothing secret is sent
 
     def __post_init__(self) -> None:
-        import requests
-
-        self._http = requests.Session()
+        self._http = _http_session(self.same_host_only)
+        self._host: str | None = None  # of the first request
         self._http.headers.update(self.headers)
         self._http.auth = self.auth
 
@@ -160,6 +186,12 @@ class ApiSession:
 
     def request(self, method: str, url: str, **kwargs) -> requests.Response:
         what = describe(method, url)
+        # One session, one host: a paging link elsewhere (Meta's paging.next) would carry the credentials there.
+        self._host = self._host or _host(url)
+        if self.same_host_only and _host(url) != self._host:
+            raise RequestFailed(self.platform, self.account_id, what,
+                                f"the answer links to another host, {_host(url)}; not followed (the credentials for "
+                                f"{self._host} would go with it)")
         for attempt in range(1, self.policy.max_attempts + 1):
             response, verdict = self._attempt(method, url, **kwargs)
             if verdict.kind == "ok":
@@ -197,6 +229,12 @@ class ApiSession:
             return None, Verdict("retry", f"no answer within {self.policy.timeout_seconds:.0f}s")
         except requests.ConnectionError as error:
             return None, Verdict("retry", f"connection failed ({type(error).__name__})")
+        except CrossHostRedirect as error:
+            host = _host(url)
+            return None, Verdict("fail", f"redirected to another host, {error}; not followed (the credentials for "
+                                         f"{host} would go with it): check api_base")
+        except requests.RequestException as error:  # its text may hold the URL, so only its kind is told
+            return None, Verdict("fail", f"request failed ({type(error).__name__})")
         return response, self.classify(response, self.clock.now())
 
     def _backoff(self, attempt: int) -> float:

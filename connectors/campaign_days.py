@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
+from connectors.secrets import quoted
+
 
 @dataclass(frozen=True)
 class CampaignDay:
@@ -30,20 +32,20 @@ class NotANumber(ValueError):
 def exact_decimal(value: object, what: str) -> Decimal:
     """A JSON number or numeric string as an exact Decimal; anything else is refused, never read as zero."""
     if isinstance(value, bool) or value is None or isinstance(value, float):
-        raise NotANumber(f"{what} is {value!r}, not a number")
+        raise NotANumber(f"{what} is {quoted(value)}, not a number")
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation as error:
-        raise NotANumber(f"{what} is {value!r}, not a number") from error
+        raise NotANumber(f"{what} is {quoted(value)}, not a number") from error
     if not number.is_finite():
-        raise NotANumber(f"{what} is {value!r}, not a number")
+        raise NotANumber(f"{what} is {quoted(value)}, not a number")
     return number
 
 
 def whole_number(value: object, what: str) -> int:
     number = exact_decimal(value, what)
     if number != number.to_integral_value():
-        raise NotANumber(f"{what} is {value!r}, not a whole number")
+        raise NotANumber(f"{what} is {quoted(value)}, not a whole number")
     return int(number)
 
 
@@ -51,7 +53,7 @@ def count(value: object, what: str) -> int:
     """A count: a whole number, never negative."""
     number = whole_number(value, what)
     if number < 0:
-        raise NotANumber(f"{what} is {value!r}, a negative count")
+        raise NotANumber(f"{what} is {quoted(value)}, a negative count")
     return number
 
 

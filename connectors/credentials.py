@@ -20,6 +20,10 @@ POSTS_REQUIRED = {**REQUIRED, "youtube": []}
 GOOGLE_ACCESS_TOKEN = "ROI_GOOGLE_ADS_ACCESS_TOKEN"
 GOOGLE_REFRESH = ("ROI_GOOGLE_ADS_CLIENT_ID", "ROI_GOOGLE_ADS_CLIENT_SECRET", "ROI_GOOGLE_ADS_REFRESH_TOKEN")
 GOOGLE_LOGIN_CUSTOMER_ID = "ROI_GOOGLE_ADS_LOGIN_CUSTOMER_ID"  # the manager account, sent as digits only
+# Every variable holding a credential: their values are redacted from every message (connectors/secrets.py).
+CREDENTIAL_VARIABLES = tuple(dict.fromkeys(
+    [name for groups in REQUIRED.values() for group in groups for name in group] + [GOOGLE_ACCESS_TOKEN, *GOOGLE_REFRESH]
+))
 
 
 class MissingCredentials(ValueError):

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dagster as dg
 
+from connectors.secrets import redact
 from pipelines.assets.published import ANALYST_WAREHOUSE
 from pipelines.config import RoiConfig
 from pipelines.definitions import JOB_NAME, build_defs
@@ -35,7 +36,8 @@ def materialize_days(
 
 
 def run_problems(result: dg.ExecuteInProcessResult) -> list[str]:
-    """Failed steps and failed asset checks, each as one line naming what failed and why."""
+    """Failed steps and failed asset checks, each as one line naming what failed and why (redacted: these go to
+    stderr and last_run.json, and an unexpected error may quote an API answer)."""
     problems = []
     for event in result.all_events:
         if event.event_type == dg.DagsterEventType.STEP_FAILURE:
@@ -43,11 +45,11 @@ def run_problems(result: dg.ExecuteInProcessResult) -> list[str]:
             if error and error.cls_name == "DagsterAssetCheckFailedError":
                 continue  # the failed checks themselves are listed below
             cause = error.cause if error and error.cause else error
-            problems.append(f"step {event.step_key}: {cause.message.strip() if cause else 'failed'}")
+            problems.append(redact(f"step {event.step_key}: {cause.message.strip() if cause else 'failed'}", None))
     for evaluation in result.get_asset_check_evaluations():
         if not evaluation.passed:
             key = evaluation.asset_key.to_user_string()
-            problems.append(f"check {key}:{evaluation.check_name}: {evaluation.description}")
+            problems.append(redact(f"check {key}:{evaluation.check_name}: {evaluation.description}", None))
     return problems
 
 

@@ -13,6 +13,7 @@ import duckdb
 from connectors.api_pull import ApiAccount, DayChunk
 from connectors.api_session import ApiError
 from connectors.campaign_days import WeeklyReach, complete_weeks, week_days
+from connectors.secrets import redact
 from warehouse.campaign_names import resolve_campaign_names
 from warehouse.database import transaction
 from warehouse.exports import known_currencies
@@ -124,9 +125,10 @@ def run_pull(
         for written in loads:
             rows += written
     except ApiError as error:
-        message, retry_at = str(error), getattr(error, "retry_at", None)
+        message, retry_at = redact(error), getattr(error, "retry_at", None)
+    # Redacted again here, where a pull's words go on to raw.api_pulls, metadata, logs and `roi status`.
     outcome = PullOutcome(kind, account_id, first, last, message is None, rows, client.session.requests_made,
-                          message, retry_at, client.notes.lines())
+                          message, retry_at, tuple(redact(note) for note in client.notes.lines()))
     record_pull(con, outcome, pulled_at)
     return outcome
 

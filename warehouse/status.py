@@ -10,6 +10,7 @@ from datetime import date, datetime
 import duckdb
 
 from connectors.channels import ORGANIC_KINDS
+from connectors.secrets import redact
 from warehouse.campaign_names import NameKeyedCampaign, name_keyed_campaigns
 from warehouse.schema import AD_TABLES
 
@@ -57,12 +58,14 @@ def account_status(con: duckdb.DuckDBPyConnection, channel: str, account_id: str
 
 
 def _last_pull(con: duckdb.DuckDBPyConnection, kind: str, account_id: str) -> tuple:
-    """(status, message, pulled_at, notes) of the account's last pull of `kind` (raw.api_pulls.channel), or Nones."""
-    return con.execute(
+    """(status, message, pulled_at, notes) of the account's last pull of `kind` (raw.api_pulls.channel), or Nones;
+    redacted once more, for rows a version before the redaction wrote."""
+    status, message, pulled_at, notes = con.execute(
         """SELECT status, message, pulled_at, notes FROM raw.api_pulls WHERE channel = ? AND account_id = ?
            ORDER BY pulled_at DESC LIMIT 1""",
         [kind, account_id],
     ).fetchone() or (None, None, None, None)
+    return status, message and redact(message), pulled_at, notes and [redact(note) for note in notes]
 
 
 def rejected_files(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:

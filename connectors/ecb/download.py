@@ -118,6 +118,7 @@ def download_reference_rates(
             max_total_wait_seconds=DOWNLOAD_MAX_WAIT_SECONDS,
         ),
         clock=clock or SystemClock(),
+        same_host_only=False,  # public files, no credentials: a move to a mirror or CDN may be followed
     )
     history = parse_history(_fetch_csv(session, history_url, HISTORY_MEMBER), history_url, HISTORY_MEMBER)
     daily_day, daily_rates = parse_daily(_fetch_csv(session, daily_url, DAILY_MEMBER), daily_url, DAILY_MEMBER)

@@ -13,6 +13,7 @@ from connectors.api_pull import ApiAccount, DayChunk, windows
 from connectors.api_session import ApiSession, Clock, RetryPolicy, Verdict, default_verdict
 from connectors.campaign_days import CampaignDay, NotANumber, exact_decimal, from_micros, whole_number
 from connectors.credentials import GOOGLE_ACCESS_TOKEN, GOOGLE_LOGIN_CUSTOMER_ID, renew_hint
+from connectors.secrets import remember
 from connectors.youtube import settings
 
 PLATFORM = "Google Ads"
@@ -54,6 +55,7 @@ def google_access_token(account: ApiAccount, credentials: dict[str, str], clock:
     token = body.get("access_token") if isinstance(body, dict) else None
     if not token:
         raise oauth.malformed("POST", token_url, "no access_token in the token response")
+    remember(str(token))  # not in the environment, yet as secret as what refreshed it
     return token
 
 
