@@ -1104,7 +1104,9 @@ def _record_rejection(con, kind, relative, account_id, modified_at, size_bytes, 
         )
 
 
-def _forget_file(con: duckdb.DuckDBPyConnection, table: str, relative: str, has_days: bool, keep: bool = False) -> int:
+def _forget_file(
+    con: duckdb.DuckDBPyConnection, table: str, relative: str, has_days: bool, keep: bool = False
+) -> int:
     """A file deleted from the exports folder takes its rows with it; with `keep`, its entry stays, marked
     forgotten (`roi forget`), so that it is not loaded again until it changes. Returns the rows removed."""
     with transaction(con):
