@@ -11,12 +11,16 @@ from pathlib import Path
 
 import dagster as dg
 
+from connectors.channels import ORGANIC_KINDS, folder_account_id
 from connectors.credentials import MissingCredentials, credentials_for
 from pipelines.config import ConfigError, RoiConfig, load_config
+from pipelines.resources import build_resources
 from pipelines.runs import last_run_outcome, materialize_days, published, record_last_run, run_problems
 from warehouse import report, status
 from warehouse.report_html import render_report
 from warehouse.database import connect_read_only, writer_lock
+from warehouse.exports import forget_account
+from warehouse.schema import AD_TABLES, POST_TABLES
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -39,6 +43,13 @@ def _parser() -> argparse.ArgumentParser:
         help="per account: last day with data, last pull, freshness; campaigns keyed by name; rejected files; exit 1 "
              "if any is off",
     )
+    forget = commands.add_parser(
+        "forget",
+        help="remove on purpose the rows of an account's export files (a folder removed or an account renamed); the "
+             "next `roi run` publishes the warehouse without them",
+    )
+    forget.add_argument("kind", help="the folder under exports_dir: a channel (facebook), <channel>_posts, or crm")
+    forget.add_argument("account_id", nargs="?", help="the account's id, as in the config or its folder's name")
     show = commands.add_parser("report", help="print local ROI per market and channel, and the global ROI")
     show.add_argument("--start", type=_day, help="first day (default: the first day in the warehouse)")
     show.add_argument("--end", type=_day, help="last day (default: the last day in the warehouse)")
@@ -66,6 +77,8 @@ def _command(args: argparse.Namespace) -> int:
         return run(config, args.start, args.end)
     if args.command == "status":
         return print_status(config)
+    if args.command == "forget":
+        return forget(config, args.kind, args.account_id)
     return print_report(config, args.start, args.end, args.html)
 
 
@@ -90,6 +103,31 @@ def run(config: RoiConfig, start: date, end: date) -> int:
         print(f"roi run {start}..{end}: {len(problems)} problem(s); run {result.run_id}", file=sys.stderr)
         return EXIT_FAILED
     print(f"roi run {start}..{end}: every asset loaded and every check passed; run {result.run_id}")
+    return EXIT_OK
+
+
+def forget(config: RoiConfig, kind: str, account_id: str | None) -> int:
+    """Remove the rows of an account's loaded export files from the working database, said and logged in
+    `<working dir>/forgotten.log`; the next run rebuilds their days and publishes."""
+    tables = {"crm": "raw.crm_deals", **AD_TABLES, **{ORGANIC_KINDS[c]: t for c, t in POST_TABLES.items()}}
+    if kind not in tables or (kind == "crm") != (account_id is None):
+        print(f"roi: forget: expected a channel, <channel>_posts and an account id, or crm alone; got {kind!r}"
+              + (f" {account_id!r}" if account_id else ""), file=sys.stderr)
+        return EXIT_USAGE
+    account = folder_account_id(kind, account_id) if account_id else None
+    with writer_lock(config.working_database.parent / "run.lock", _say_waiting):
+        with build_resources(config)["warehouse"].connect() as con:
+            removed = forget_account(con, kind, account, tables[kind])
+    what = f"{kind} account {account}" if account else kind
+    if not removed:
+        print(f"roi: forget: no loaded export file of {what} in the warehouse", file=sys.stderr)
+        return EXIT_FAILED
+    stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    lines = [f"{path}: {rows} row(s) removed" for path, rows in removed.items()]
+    with (config.working_database.parent / "forgotten.log").open("a", encoding="utf-8") as log:
+        log.writelines(f"{stamp} roi forget {what}: {line}\n" for line in lines)
+    print("\n".join(f"forgotten: {line}" for line in lines))
+    print(f"roi forget {what}: {len(removed)} file(s); the next `roi run` publishes the warehouse without them")
     return EXIT_OK
 
 

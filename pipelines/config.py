@@ -47,6 +47,7 @@ TOP_LEVEL_KEYS = {
     "fx_rates_url",
     "reports_dir",
     "memory_limit",
+    "follow_symlinks",
 }
 ACCOUNT_KEYS = {
     "channel", "account_id", "market", "scope", "currency",
@@ -123,6 +124,7 @@ class RoiConfig:
     freshness_days: int = 2  # data older than this many days is stale
     contact_threshold: int = 7  # touches a week above this are too many (the article: 6-7 suffice)
     decline_threshold: Decimal = Decimal("-0.22")  # a 12-week engagement change below this is flagged
+    follow_symlinks: bool = False  # read links under exports_dir that lead outside it
 
     @property
     def reports_dir(self) -> Path:
@@ -183,6 +185,7 @@ def parse_config(raw: dict, path: Path) -> RoiConfig:
         fx_rates_url=_text(raw["fx_rates_url"], f"{where}: fx_rates_url") if "fx_rates_url" in raw else None,
         report_folder=_path(folder, raw["reports_dir"], f"{where}: reports_dir") if "reports_dir" in raw else None,
         memory_limit=_memory(raw.get("memory_limit", "1GB"), f"{where}: memory_limit"),
+        follow_symlinks=_flag(raw.get("follow_symlinks", False), f"{where}: follow_symlinks"),
     )
     _check_currencies(config, where)
     return config
@@ -401,6 +404,12 @@ def _warehouse_path(folder: Path, value, label: str) -> Path:
     if path.stem in ("raw", "staging", "marts", "main"):
         raise ConfigError(f"{label}: name the file something other than {path.name} (raw, staging and marts are schemas)")
     return path
+
+
+def _flag(value, label: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{label}: expected true or false, got {value!r}")
+    return value
 
 
 def _existing(folder: Path, value, label: str, is_dir: bool = False) -> Path:

@@ -31,8 +31,9 @@ def export_files(config: RoiConfig) -> list[ExportFile]:
     """Every channel's and the CRM's export files (misplaced files are left to the run, which rejects them)."""
     files: list[ExportFile] = []
     for kind in FORMATS:
-        found, _misplaced = find_export_files(config.exports_dir, kind, per_account=kind != "crm")
-        files.extend(found)
+        scan = find_export_files(config.exports_dir, kind, per_account=kind != "crm",
+                                 follow_symlinks=config.follow_symlinks)
+        files.extend(scan.files)
     return files
 
 

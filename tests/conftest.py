@@ -122,14 +122,14 @@ def load_export(
         ensure_schema(con)
         load_fx_rates(con, detect_rates_layout(rates))
         if channel == "crm":
-            files, misplaced = find_export_files(exports, "crm", per_account=False)
-            report = sync_exports(con, files, misplaced, "crm", "raw.crm_deals", CRM_EXPORT, None)
+            scan = find_export_files(exports, "crm", per_account=False)
+            report = sync_exports(con, scan, "crm", "raw.crm_deals", CRM_EXPORT, None)
             table = "raw.crm_deals"
         else:
-            files, misplaced = find_export_files(exports, channel, per_account=True)
+            scan = find_export_files(exports, channel, per_account=True)
             table = AD_TABLES[channel]
             account = AccountExportSettings(account_currency, conversion_action_types)
-            report = sync_exports(con, files, misplaced, channel, table, EXPORT_FORMATS[channel], {account_id: account})
+            report = sync_exports(con, scan, channel, table, EXPORT_FORMATS[channel], {account_id: account})
         cursor = con.execute(f"SELECT * FROM {table} ORDER BY source, line")
         names = [column[0] for column in cursor.description]
         rows = [dict(zip(names, row)) for row in cursor.fetchall()]

@@ -182,8 +182,8 @@ def test_a_file_loaded_under_another_form_of_its_account_id_loads_again_under_th
         load_fx_rates(con, detect_rates_layout(sample / "data" / "fx" / "eurofxref-hist.csv"))
 
         def sync() -> SyncReport:
-            files, misplaced = find_export_files(exports, "facebook", per_account=True)
-            return sync_exports(con, files, misplaced, "facebook", AD_TABLES["facebook"], EXPORT_FORMATS["facebook"],
+            scan = find_export_files(exports, "facebook", per_account=True)
+            return sync_exports(con, scan, "facebook", AD_TABLES["facebook"], EXPORT_FORMATS["facebook"],
                                 {"1234567890": "EUR"})
 
         def accounts() -> list[tuple]:

@@ -39,8 +39,8 @@ def write(folder, name: str, content: bytes, mtime: int) -> None:
 
 
 def sync(con, exports):
-    files, misplaced = find_export_files(exports, "linkedin", per_account=True)
-    return sync_exports(con, files, misplaced, "linkedin", AD_TABLES["linkedin"], EXPORT_FORMATS["linkedin"],
+    scan = find_export_files(exports, "linkedin", per_account=True)
+    return sync_exports(con, scan, "linkedin", AD_TABLES["linkedin"], EXPORT_FORMATS["linkedin"],
                         {"123": "EUR"})  # fmt: skip
 
 

@@ -64,7 +64,9 @@ def test_account_folder_not_in_the_config_is_rejected(tmp_path):
     loaded = load_export(tmp_path, "linkedin", "campaign_performance_report.csv", LINKEDIN_EXPORT, account_id="123")
     assert loaded.report.rejected == {
         "linkedin/508765432/campaign_performance_report.csv":
-            "linkedin/508765432/campaign_performance_report.csv: account 508765432 is not in the config"
+            "linkedin/508765432/campaign_performance_report.csv: account 508765432 is not in the config (renamed or "
+            "removed?): not loaded; put it back in the config, or run `roi forget linkedin 508765432` to remove its "
+            "rows and leave its files alone until they change"
     }
     assert loaded.report.loaded == ["linkedin/123/campaign_performance_report.csv"]
     assert {row["account_id"] for row in loaded.rows} == {"123"}

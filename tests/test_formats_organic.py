@@ -36,8 +36,8 @@ def load_posts(tmp_path: Path, channel: str, filename: str, content: bytes, acco
     with duckdb.connect(str(tmp_path / "parse.duckdb")) as con:
         ensure_schema(con)
         load_fx_rates(con, detect_rates_layout(rates))
-        files, misplaced = find_export_files(exports, kind, per_account=True)
-        report = sync_exports(con, files, misplaced, kind, table, ORGANIC_FORMATS[channel], {account_id: "EUR"})
+        scan = find_export_files(exports, kind, per_account=True)
+        report = sync_exports(con, scan, kind, table, ORGANIC_FORMATS[channel], {account_id: "EUR"})
         cursor = con.execute(f"SELECT * FROM {table} ORDER BY source, line")
         names = [column[0] for column in cursor.description]
         rows = [dict(zip(names, row)) for row in cursor.fetchall()]
@@ -304,7 +304,9 @@ def test_a_file_of_an_account_not_in_the_config_is_rejected(tmp_path):
     loaded = load_posts(tmp_path, "youtube", "Table data.csv", YOUTUBE_TABLE.encode("utf-8"))
     assert loaded.report.loaded == ["youtube_posts/123/Table data.csv"]
     assert loaded.report.rejected == {
-        "youtube_posts/999/Table data.csv": "youtube_posts/999/Table data.csv: account 999 is not in the config"
+        "youtube_posts/999/Table data.csv": "youtube_posts/999/Table data.csv: account 999 is not in the config "
+        "(renamed or removed?): not loaded; put it back in the config, or run `roi forget youtube_posts 999` to remove "
+        "its rows and leave its files alone until they change"
     }
 
 
@@ -332,8 +334,8 @@ def test_sample_post_exports_load_exactly(sample, expected):
         ensure_schema(con)
         for channel, kind in ORGANIC_KINDS.items():
             accounts = {key.split("/")[1]: "EUR" for key in organic["accounts"] if key.startswith(channel + "/")}
-            files, misplaced = find_export_files(sample / "data" / "exports", kind, per_account=True)
-            report = sync_exports(con, files, misplaced, kind, POST_TABLES[channel], ORGANIC_FORMATS[channel], accounts)
+            scan = find_export_files(sample / "data" / "exports", kind, per_account=True)
+            report = sync_exports(con, scan, kind, POST_TABLES[channel], ORGANIC_FORMATS[channel], accounts)
             assert report.rejected == {}, channel
             assert len(report.loaded) == len(accounts), channel
         for key, account in organic["accounts"].items():

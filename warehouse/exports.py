@@ -9,7 +9,9 @@ and modification time) are not read again.
 from __future__ import annotations
 
 import csv
+import os
 import re
+import stat
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -49,6 +51,8 @@ BATCH_BYTES = 64 * 1024 * 1024
 EMPTY_MARKERS = ["", "-", "--", "\u2014", "\u2013", "N/A"]
 # What each record after the header is (export_rows.row_kind): only data rows are loaded; the others are counted.
 DATA_ROW, BLANK_ROW, SUMMARY_ROW, SKIPPED_ROW = 0, 1, 2, 3
+# raw.export_files.status of a file whose rows `roi forget` removed: not loaded again until it changes.
+FORGOTTEN = "forgotten"
 
 # Target columns of each kind of raw table, and the export field each is read from.
 AD_ROW_FIELDS = {
@@ -138,44 +142,115 @@ class AccountExportSettings:
     conversion_action_types: tuple[str, ...] = ()
 
 
-def find_export_files(root: Path, kind: str, per_account: bool) -> tuple[list[ExportFile], dict[str, str]]:
+@dataclass
+class ExportScan:
+    """What a look at `<exports_dir>/<kind>/` found: the export files; the entries that cannot be read as exports,
+    with why (misplaced files, links leading outside the exports folder, FIFOs, folders named like a CSV file); and
+    the folders listed whole. Only a file missing from a folder listed whole has been deleted: a folder that is
+    gone or unreadable (a share that did not mount) is no evidence, and its files' rows stay."""
+
+    root: Path
+    files: list[ExportFile] = field(default_factory=list)
+    misplaced: dict[str, str] = field(default_factory=dict)
+    folders_read: set[str] = field(default_factory=set)  # under the exports folder, e.g. facebook/act_123
+    unreadable: dict[str, str] = field(default_factory=dict)  # folder -> why it could not be listed
+
+
+def find_export_files(root: Path, kind: str, per_account: bool, follow_symlinks: bool = False) -> ExportScan:
     """CSV files under `<root>/<kind>/<account_id>/` (or directly under `<root>/<kind>/` for the CRM); the folder
     may name the account in any form its channel accepts (`facebook/act_123/` is account 123).
 
-    Returns the files and the misplaced ones with why they cannot be read.
+    Links are followed only where they lead inside `root` (anywhere with `follow_symlinks`); nothing but regular
+    files is ever opened (a FIFO would block the run).
     """
+    scan = ExportScan(root)
     folder = root / kind
-    files: list[ExportFile] = []
-    misplaced: dict[str, str] = {}
-    if not folder.is_dir():
-        return files, misplaced
-    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.suffix.lower() == ".csv"):
-        parts = path.relative_to(folder).parts
-        relative = path.relative_to(root).as_posix()
-        if per_account and len(parts) != 2:
-            misplaced[relative] = f"expected {kind}/<account_id>/<file>.csv under the exports folder"
-        elif not per_account and len(parts) != 1:
-            misplaced[relative] = f"expected {kind}/<file>.csv under the exports folder"
-        else:
-            files.append(ExportFile.at(path, root, kind, folder_account_id(kind, parts[0]) if per_account else None))
-    return files, misplaced
+    if folder.is_symlink() or folder.is_dir():
+        _scan_folder(scan, folder, kind, per_account, follow_symlinks, set())
+    return scan
+
+
+def _scan_folder(scan: ExportScan, folder: Path, kind: str, per_account: bool, follow: bool, seen: set) -> None:
+    relative = folder.relative_to(scan.root).as_posix()
+    if not _entry_allowed(scan, folder, relative, follow, is_folder=True):
+        return
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError as error:
+        scan.unreadable[relative] = f"cannot be listed ({error.strerror})"
+        return
+    real = folder.resolve()
+    if real in seen:
+        scan.misplaced[relative] = "a link to a folder already read (a loop): skipped"
+        return
+    scan.folders_read.add(relative)
+    for entry in entries:
+        path = Path(entry.path)
+        name = path.relative_to(scan.root).as_posix()
+        if not _entry_allowed(scan, path, name, follow, is_folder=False):
+            continue
+        try:
+            mode = path.stat().st_mode
+        except OSError as error:
+            scan.misplaced[name] = f"cannot be read ({error.strerror}): skipped"
+            continue
+        if stat.S_ISDIR(mode):
+            if path.suffix.lower() == ".csv":
+                scan.misplaced[name] = "a folder named like a CSV file: skipped"
+            else:
+                _scan_folder(scan, path, kind, per_account, follow, seen | {real})
+        elif not stat.S_ISREG(mode):
+            scan.misplaced[name] = f"not a regular file ({_file_type(mode)}): skipped, never opened"
+        elif path.suffix.lower() == ".csv":
+            _add_file(scan, path, name, kind, per_account)
+
+
+def _entry_allowed(scan: ExportScan, path: Path, relative: str, follow: bool, is_folder: bool) -> bool:
+    """False (and said) for a link leading outside the exports folder, unless the config follows links."""
+    if follow or not path.is_symlink():
+        return True
+    target = path.resolve()
+    if target.is_relative_to(scan.root.resolve()):
+        return True
+    if is_folder or target.is_dir() or path.suffix.lower() == ".csv":
+        scan.misplaced[relative] = (f"a link to {target}, outside the exports folder: not followed "
+                                    "(set follow_symlinks = true in the config to read it)")
+    return False
+
+
+def _file_type(mode: int) -> str:
+    return ("a FIFO" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode)
+            else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "not a file")
+
+
+def _add_file(scan: ExportScan, path: Path, relative: str, kind: str, per_account: bool) -> None:
+    parts = relative.split("/")[1:]
+    if per_account and len(parts) != 2:
+        scan.misplaced[relative] = f"expected {kind}/<account_id>/<file>.csv under the exports folder"
+    elif not per_account and len(parts) != 1:
+        scan.misplaced[relative] = f"expected {kind}/<file>.csv under the exports folder"
+    else:
+        scan.files.append(ExportFile.at(path, scan.root, kind,
+                                        folder_account_id(kind, parts[0]) if per_account else None))
 
 
 def sync_exports(
     con: duckdb.DuckDBPyConnection,
-    files: Sequence[ExportFile],
-    misplaced: dict[str, str],
+    scan: ExportScan,
     kind: str,
     table: str,
     export_format: ExportFormat,
     accounts: Mapping[str, AccountExportSettings | str] | None,
 ) -> SyncReport:
-    """Bring `table` in line with the files: load new and changed ones, drop the rows of deleted ones.
+    """Bring `table` in line with the files: load new and changed ones, drop the rows of deleted ones (only those
+    missing from a folder that was listed whole: the others are kept and rejected, naming their folder).
 
     `accounts` maps the configured accounts to their settings, or just their currency (None for exports without
-    accounts, the CRM); a file of an account that is not configured is rejected. Files of one layout are read,
-    checked and loaded together (one read_csv and one transaction per batch): a bad file is still rejected alone.
+    accounts, the CRM); a file of an account that is not configured is rejected, even unchanged (its rows count in
+    no market until the account is configured again or forgotten). Files of one layout are read, checked and
+    loaded together (one read_csv and one transaction per batch): a bad file is still rejected alone.
     """
+    files, misplaced = scan.files, scan.misplaced
     account_settings = None if accounts is None else {
         account_id: value if isinstance(value, AccountExportSettings) else AccountExportSettings(value)
         for account_id, value in accounts.items()
@@ -184,12 +259,20 @@ def sync_exports(
     known = _registry(con, kind)
     currencies = known_currencies(con)
     for relative, reason in misplaced.items():
-        _record_rejection(con, kind, relative, None, None, None, reason)
         report.rejected[relative] = f"{relative}: {reason}"
+        _record_rejection(con, kind, relative, None, None, None, report.rejected[relative])
     with tempfile.TemporaryDirectory(prefix="roi-readable-") as copies:
         pending: list[PendingFile] = []
         for export in files:
             # A file loaded under another form of its account's id (before ids were kept in one form) loads again.
+            state = known.get(export.relative, ())[:2]
+            if known.get(export.relative) == (export.modified_at, export.size_bytes, FORGOTTEN, export.account_id):
+                report.unchanged.append(export.relative)
+                continue
+            if account_settings is not None and export.account_id not in account_settings:
+                _reject(con, export, _not_configured(export, state == (export.modified_at, export.size_bytes)),
+                        report)
+                continue
             if known.get(export.relative) == (export.modified_at, export.size_bytes, "loaded", export.account_id):
                 report.unchanged.append(export.relative)
                 continue
@@ -209,9 +292,46 @@ def sync_exports(
     report.notes = _file_notes(con, report.loaded)
     present = {export.relative for export in files} | set(misplaced)
     for relative in sorted(set(known) - present):
-        _forget_file(con, table, relative, has_days=accounts is not None)
-        report.removed.append(relative)
+        folder = relative.rpartition("/")[0]
+        if folder in scan.folders_read or known[relative][2] == FORGOTTEN:
+            _forget_file(con, table, relative, has_days=accounts is not None)
+            report.removed.append(relative)
+        else:
+            error = _kept(scan, kind, folder, relative, known[relative][3])
+            _record_rejection(con, kind, relative, known[relative][3], None, None, error)
+            report.rejected[relative] = error
     return report
+
+
+def _kept(scan: ExportScan, kind: str, folder: str, relative: str, account_id: str | None) -> str:
+    """Why a file not found keeps its rows: its folder is gone or unreadable, which is no evidence it was deleted."""
+    unreadable = [f for f in scan.unreadable if folder == f or folder.startswith(f + "/")]
+    if unreadable:
+        why = f"the folder {unreadable[0]}/ {scan.unreadable[unreadable[0]]}"
+    elif not _has_entries(scan.root):
+        why = f"the exports folder {scan.root} is empty or missing (not mounted?)"
+    else:
+        why = f"its folder {folder}/ is missing from the exports folder {scan.root}"
+    forget = f"roi forget {kind} {account_id}" if account_id else f"roi forget {kind}"
+    return (f"{relative}: not found, and {why}: its rows are kept and still published; if the folder was removed "
+            f"on purpose, run `{forget}` to remove them")
+
+
+def _has_entries(folder: Path) -> bool:
+    try:
+        return any(os.scandir(folder))
+    except OSError:
+        return False
+
+
+def _not_configured(export: ExportFile, unchanged: bool) -> ExportError:
+    kept = "its rows are kept but count in no market" if unchanged else "not loaded"
+    return ExportError(
+        export.relative,
+        f"account {export.account_id} is not in the config (renamed or removed?): {kept}; put it back in the config, "
+        f"or run `roi forget {export.kind} {export.account_id}` to remove its rows and leave its files alone until "
+        "they change",
+    )
 
 
 def _reject(con: duckdb.DuckDBPyConnection, export: ExportFile, error: ExportError, report: SyncReport) -> None:
@@ -271,8 +391,6 @@ def _pending_file(
     """The file's layout and currency, checked before any of its cells are read."""
     account = None
     if accounts is not None:
-        if export.account_id not in accounts:
-            raise ExportError(export.relative, f"account {export.account_id} is not in the config")
         account = accounts[export.account_id]
     account_currency = account.currency if account else None
     layout = detect_layout(export.path, export_format)
@@ -986,15 +1104,38 @@ def _record_rejection(con, kind, relative, account_id, modified_at, size_bytes, 
         )
 
 
-def _forget_file(con: duckdb.DuckDBPyConnection, table: str, relative: str, has_days: bool) -> None:
-    """A file deleted from the exports folder takes its rows with it."""
+def _forget_file(
+    con: duckdb.DuckDBPyConnection, table: str, relative: str, has_days: bool, keep: bool = False
+) -> int:
+    """A file deleted from the exports folder takes its rows with it; with `keep`, its entry stays, marked
+    forgotten (`roi forget`), so that it is not loaded again until it changes. Returns the rows removed."""
     with transaction(con):
         if has_days:
             record_changed_days(con, f"SELECT date FROM {table} WHERE source = ?", [relative])
-        con.execute(f"DELETE FROM {table} WHERE source = ?", [relative])
+        removed = con.execute(f"DELETE FROM {table} WHERE source = ?", [relative]).fetchone()[0]
         if table in AD_TABLES.values():
             resolve_campaign_names(con, table)
-        con.execute("DELETE FROM raw.export_files WHERE path = ?", [relative])
+        if keep:
+            con.execute(
+                "UPDATE raw.export_files SET status = ?, rows = 0, error = NULL, checked_at = now()::TIMESTAMP "
+                "WHERE path = ?",
+                [FORGOTTEN, relative],
+            )
+        else:
+            con.execute("DELETE FROM raw.export_files WHERE path = ?", [relative])
+    return removed
+
+
+def forget_account(con: duckdb.DuckDBPyConnection, kind: str, account_id: str | None, table: str) -> dict[str, int]:
+    """`roi forget`: remove the rows of every file of the account's folder of `kind` (the CRM's files with no
+    account); returns file -> rows removed. The files stay known as forgotten: still in the folder, they are left
+    alone until they change."""
+    paths = [row[0] for row in con.execute(
+        "SELECT path FROM raw.export_files WHERE kind = ? AND account_id IS NOT DISTINCT FROM ? AND status <> ? "
+        "ORDER BY path",
+        [kind, account_id, FORGOTTEN],
+    ).fetchall()]
+    return {path: _forget_file(con, table, path, has_days=account_id is not None, keep=True) for path in paths}
 
 
 def rejected_files(con: duckdb.DuckDBPyConnection, kind: str) -> dict[str, str]:

@@ -81,10 +81,10 @@ def _posts_asset(channel: str, common: dict) -> dg.AssetsDefinition:
     ):
         config = roi.load()
         accounts = {a.account_id: a.currency for a in config.accounts if a.channel == channel}
-        files, misplaced = find_export_files(config.exports_dir, kind, per_account=True)
+        scan = find_export_files(config.exports_dir, kind, per_account=True, follow_symlinks=config.follow_symlinks)
         start, end = run_days(context)
         with warehouse.connect() as con:
-            report = sync_exports(con, files, misplaced, kind, table, export_format, accounts)
+            report = sync_exports(con, scan, kind, table, export_format, accounts)
             pulls = pull_api_accounts(con, config, channel, start, end, platform_api, posts=True)
             rows, impressions = con.execute(
                 f"SELECT count(*), coalesce(sum(impressions), 0) FROM {table} WHERE date BETWEEN ? AND ?",

@@ -119,9 +119,9 @@ def build_raw_assets(partitions: dg.PartitionsDefinition) -> list[dg.AssetsDefin
         staging. A file that cannot be read is rejected whole, named with its line and column.
         """
         config = roi.load()
-        files, misplaced = find_export_files(config.exports_dir, "crm", per_account=False)
+        scan = find_export_files(config.exports_dir, "crm", per_account=False, follow_symlinks=config.follow_symlinks)
         with warehouse.connect() as con:
-            report = sync_exports(con, files, misplaced, "crm", "raw.crm_deals", CRM_EXPORT, None)
+            report = sync_exports(con, scan, "crm", "raw.crm_deals", CRM_EXPORT, None)
             rows = con.execute("SELECT count(*) FROM raw.crm_deals").fetchone()[0]
             metadata = table_metadata(con, "raw.crm_deals", rows, **sync_metadata(report))
             check = files_check(CRM_DEALS, "crm", con)
@@ -160,11 +160,11 @@ def _channel_asset(channel: str, common: dict) -> dg.AssetsDefinition:
     ):
         config = roi.load()
         accounts = [account for account in config.accounts if account.channel == channel]
-        files, misplaced = find_export_files(config.exports_dir, channel, per_account=True)
+        scan = find_export_files(config.exports_dir, channel, per_account=True, follow_symlinks=config.follow_symlinks)
         start, end = run_days(context)
         with warehouse.connect() as con:
             report = sync_exports(
-                con, files, misplaced, channel, table, EXPORT_FORMATS[channel],
+                con, scan, channel, table, EXPORT_FORMATS[channel],
                 {a.account_id: AccountExportSettings(a.currency, a.conversion_action_types) for a in accounts},
             )
             pulls = pull_api_accounts(con, config, channel, start, end, platform_api)
