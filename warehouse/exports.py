@@ -47,6 +47,9 @@ from warehouse.schema import AD_TABLES, POST_TABLES
 BATCH_BYTES = 64 * 1024 * 1024
 # Cells that mean "no value" in one platform's export or another.
 EMPTY_MARKERS = ["", "-", "--", "\u2014", "\u2013", "N/A"]
+# The reader's null string: a string no cell holds, so that an empty cell reads as '' and only the cells missing
+# from a row cut short read as NULL (null_padding), which tells a row with fewer cells than the header.
+NO_CELL = "\x1e\x1f"
 # What each record after the header is (export_rows.row_kind): only data rows are loaded; the others are counted.
 DATA_ROW, BLANK_ROW, SUMMARY_ROW, SKIPPED_ROW = 0, 1, 2, 3
 
@@ -510,7 +513,7 @@ def _row_fields(account_id: str | None, table: str) -> tuple[dict[str, str], set
 def _read_rows(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile], currencies: Sequence[str] = ()) -> None:
     """export_batch: the files; export_rows: every row of the batch's files, read and typed in one statement, in
     file order (its rowid), with its file, whether it is data, every field typed and the first of the layout's cell
-    problems (_cell_problems) it has, if any. The cells' text is not kept (_bad_cell_text reads it back)."""
+    problems (_cell_problems) it has, if any. The cells' text is not kept (_bad_record reads it back)."""
     layout = batch[0].layout
     con.execute(
         """CREATE OR REPLACE TEMP TABLE export_batch (
@@ -537,20 +540,27 @@ def _read_rows(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile], cur
         },
     )
     # Most cells are plain numbers and cast directly; only the others (thousands separators, spaces, decimal
-    # commas) go through the cleaning regex. With a decimal comma, a cell holding a dot is never cast directly.
+    # commas) go through the cleaning regex, and only when grouped as the file's locale writes numbers (a decimal
+    # comma in a decimal-point file is no thousands separator). With a decimal comma, a cell holding a dot is never
+    # cast directly; `_` is no separator in any export (DuckDB's cast would read 1_000 as 1000).
     con.execute(
-        """CREATE OR REPLACE TEMP MACRO export_number(cell, decimal_separator) AS
+        f"""CREATE OR REPLACE TEMP MACRO export_number(cell, decimal_separator) AS
            coalesce(
-               CASE WHEN decimal_separator = '.' THEN TRY_CAST(trim(cell) AS DECIMAL(18,6))
+               CASE WHEN strpos(cell, '_') > 0 THEN NULL
+                    WHEN decimal_separator = '.' THEN TRY_CAST(trim(cell) AS DECIMAL(18,6))
                     WHEN strpos(cell, '.') = 0 THEN TRY_CAST(replace(trim(cell), ',', '.') AS DECIMAL(18,6)) END,
-               TRY_CAST(CASE WHEN decimal_separator = ','
-                             THEN replace(regexp_replace(trim(cell), '[\\s\\pZ''.]', '', 'g'), ',', '.')
-                             ELSE regexp_replace(trim(cell), '[\\s\\pZ'',]', '', 'g') END AS DECIMAL(18,6)))"""
+               CASE WHEN decimal_separator = ','
+                    THEN CASE WHEN regexp_full_match(cell, '{_GROUPED_COMMA}')
+                              THEN TRY_CAST(replace(regexp_replace(trim(cell), '[\\s\\pZ''.]', '', 'g'), ',', '.')
+                                            AS DECIMAL(18,6)) END
+                    ELSE CASE WHEN regexp_full_match(cell, '{_GROUPED_POINT}')
+                              THEN TRY_CAST(regexp_replace(trim(cell), '[\\s\\pZ'',]', '', 'g') AS DECIMAL(18,6))
+                              END END)"""
     )
     row_kind, params = _row_kind(layout)
     typed = ", ".join(
         f"{_parse_expression(layout, name)} AS {name}, {_cell(layout, name)} AS {name}__text" for name in layout.columns
-    )
+    ) + f", c{layout.column_count - 1} AS last_cell__text"
     problems = _cell_problems(layout)
     # The first problem in the list's order; the cells' text is used here and not kept.
     problem = " ".join(f"WHEN {condition} THEN {index}" for index, (condition, _, _) in enumerate(problems))
@@ -586,10 +596,16 @@ def _read_rows(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile], cur
         raise _csv_error(layout, error) from error
 
 
+# A number as a locale writes it with its thousands separator (or a space or an apostrophe) between groups of three
+# digits, in SQL (RE2, quotes doubled): 1,234.56 or 1 234.56 where the decimal separator is a point.
+_GROUPED = r"[\s\pZ]*[+-]?(\d+|\d{{1,3}}([{thousands}\s\pZ'']\d{{3}})+)({decimal}\d*)?[\s\pZ]*"
+_GROUPED_POINT = _GROUPED.format(thousands=",", decimal=r"\.")
+_GROUPED_COMMA = _GROUPED.format(thousands=".", decimal=",")
+
 # Every cell as text, as the layout's files are read (one statement per batch; one file to read a cell back).
 _READER = """read_csv($paths, encoding = $encoding, delim = $delimiter, quote = '"', escape = '"', header = false,
                       skip = $header_line, auto_detect = false, columns = $names, null_padding = true,
-                      parallel = $parallel, filename = true)"""
+                      nullstr = $no_cell, parallel = $parallel, filename = true)"""
 
 
 def _reader_params(batch: Sequence[PendingFile]) -> dict[str, object]:
@@ -600,6 +616,7 @@ def _reader_params(batch: Sequence[PendingFile]) -> dict[str, object]:
         "delimiter": layout.delimiter,
         "header_line": layout.header_line,
         "names": {f"c{index}": "VARCHAR" for index in range(layout.column_count)},
+        "no_cell": NO_CELL,
     }
 
 
@@ -827,9 +844,14 @@ def _bind(sql: str, params: dict[str, object]) -> dict[str, object]:
     return {key: value for key, value in params.items() if f"${key}" in sql}
 
 
-def _cell_problems(layout: ExportLayout) -> list[tuple[str, str, str]]:
-    """(SQL condition on a row, field, message template) for every way a cell of this layout can be wrong."""
-    problems: list[tuple[str, str, str]] = []
+def _cell_problems(layout: ExportLayout) -> list[tuple[str, str | None, str]]:
+    """(SQL condition on a row, field, message template) for every way a cell of this layout can be wrong (no field:
+    the row itself is)."""
+    # A data row with fewer cells than the header (its last cell missing, not empty): a download cut off mid-row.
+    problems: list[tuple[str, str | None, str]] = [
+        ("last_cell__text IS NULL", None, "{cells} cells where the header has {columns} (the row is cut short: a "
+         "download that stopped mid-row?)")
+    ]
     for name in layout.columns:
         kind = FIELD_KINDS[name]
         text = f"trim(coalesce({name}__text, ''))"
@@ -851,6 +873,8 @@ def _cell_problems(layout: ExportLayout) -> list[tuple[str, str, str]]:
             problems.append(
                 (f"{name} IS NULL AND NOT list_contains($empty, {text})", name, "cannot read '{value}' as " + what)
             )
+            if kind == "integer":  # every whole-number field counts something
+                problems.append((f"{name} < 0", name, "'{value}' is negative, and a count never is"))
         elif kind == "currency":
             problems.append(
                 (f"{name} IS NOT NULL AND NOT list_contains($currencies, {name})", name,
@@ -885,19 +909,23 @@ def _check_cells(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile]) -
     for file_index, line, problem, record in firsts:
         _, name, template = problems[problem]
         item = batch[file_index]
-        value = _bad_cell_text(con, item, name, record)
-        message = template.format(value=(value or "").strip())
+        cells = _bad_record(con, item, record)
+        if name is None:
+            message = template.format(cells=sum(cell is not None for cell in cells), columns=len(cells))
+        else:
+            message = template.format(value=(cells[item.layout.columns[name].index] or "").strip())
         rejected[item.export.relative] = ExportError(
-            item.layout.path, message, line=line, column=item.layout.column_label(name)
+            item.layout.path, message, line=line, column=item.layout.column_label(name) if name else None
         )
     return rejected
 
 
-def _bad_cell_text(con: duckdb.DuckDBPyConnection, item: PendingFile, name: str, record: int) -> str | None:
-    """The text of a field's cell in a file's `record`-th record after the header, read from the file again."""
-    sql = f"SELECT {_cell(item.layout, name)} FROM {_READER} LIMIT 1 OFFSET $record"
+def _bad_record(con: duckdb.DuckDBPyConnection, item: PendingFile, record: int) -> list[str | None]:
+    """The cells of a file's `record`-th record after the header, read from the file again (None: a cell missing)."""
+    names = [f"c{index}" for index in range(item.layout.column_count)]
+    sql = f"SELECT {', '.join(names)} FROM {_READER} LIMIT 1 OFFSET $record"
     params = _reader_params([item]) | {"parallel": False, "record": record}
-    return con.execute(sql, _bind(sql, params)).fetchone()[0]
+    return list(con.execute(sql, _bind(sql, params)).fetchone())
 
 
 def _target_projection(
