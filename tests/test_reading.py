@@ -3,11 +3,20 @@ written, and days no export can hold. Each case a real run over the sample (or a
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+import duckdb
+
+from connectors.channels import EXPORT_FORMATS
+from pipelines.config import load_config
 from tests.conftest import load_export, roi, touch
 from tests.test_bad_input import account_folder
+from warehouse.exports import SETTLE_SECONDS, AccountExportSettings, find_export_files, sync_exports
+from warehouse.schema import AD_TABLES
+from warehouse.status import AccountStatus
 
 US_META = ("facebook", "2345678901")
 US_EXPORT = "Acme-US-Campaigns-1-Sep-2026-30-Sep-2026_2026-10-01.csv"
@@ -15,9 +24,6 @@ SEPTEMBER = ("--start", "2026-09-01", "--end", "2026-09-30")
 
 
 def account_spend(sample, channel, account_id):
-    from pipelines.config import load_config
-    import duckdb
-
     with duckdb.connect(str(load_config(sample / "roi.toml").working_database), read_only=True) as con:
         return con.execute(
             f"SELECT count(*), sum(spend) FROM raw.{channel}_ads WHERE account_id = ?", [account_id]
@@ -96,3 +102,97 @@ def test_a_duplicated_spend_column_is_refused_naming_both(tmp_path):
         "facebook/123/Acme-Campaigns.csv, line 1, column 'Amount spent (USD)': columns 5 'Amount spent (USD)' and 8 "
         "'Amount spent (USD)' both hold the spend: which one to read cannot be told; remove one and save the file "
         "again")}
+
+
+# --- A file is read from one stable version -----------------------------------------------------------------------
+
+def test_a_file_modified_within_the_settle_time_waits_for_a_later_run(sample):
+    first = roi("run", *SEPTEMBER, config=sample / "roi.toml")
+    assert first.returncode == 0, first.stdout + first.stderr
+    count, spend = account_spend(sample, *US_META)
+    export = account_folder(sample, *US_META) / US_EXPORT
+    export.write_bytes(export.read_bytes().replace(b",157.12,", b",158.00,"))
+    touch(export, datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(seconds=5))  # still being written?
+
+    waiting = roi("run", *SEPTEMBER, config=sample / "roi.toml", settle=False)
+    assert waiting.returncode == 0, waiting.stdout + waiting.stderr
+    said = re.search(rf"^waiting: facebook/2345678901/{re.escape(US_EXPORT)}: modified (\d+) s ago, perhaps still "
+                     r"being written; it will be read by a later run, once unchanged for 60 s$", waiting.stdout, re.M)
+    assert said and int(said.group(1)) < SETTLE_SECONDS, waiting.stdout
+    assert "every asset loaded and every check passed; 1 file(s) waiting for a later run; run " in waiting.stdout
+    assert account_spend(sample, *US_META) == (count, spend)  # not loaded, not rejected: its rows stay
+
+    touch(export, datetime.now(timezone.utc).replace(tzinfo=None) - timedelta(seconds=SETTLE_SECONDS + 1))
+    settled = roi("run", *SEPTEMBER, config=sample / "roi.toml")
+    assert settled.returncode == 0, settled.stdout + settled.stderr
+    assert "waiting:" not in settled.stdout
+    assert account_spend(sample, *US_META) == (count, spend + Decimal("0.88"))
+
+
+def _sync_meta(tmp_path, files):
+    with duckdb.connect(str(tmp_path / "parse.duckdb")) as con:
+        report = sync_exports(con, files, {}, "facebook", AD_TABLES["facebook"], EXPORT_FORMATS["facebook"],
+                              {"123": AccountExportSettings("EUR")})
+        rows = con.execute(f"SELECT line, spend FROM {AD_TABLES['facebook']} ORDER BY line").fetchall()
+    return report, rows
+
+
+def test_a_file_changed_while_it_is_read_keeps_its_rows_and_is_read_by_the_next_run(tmp_path):
+    loaded = meta_export(tmp_path, spend="157.12")
+    assert [row["spend"] for row in loaded.rows] == [Decimal("149.07"), Decimal("157.12")]
+    export = tmp_path / "exports" / "facebook" / "123" / "Acme-Campaigns.csv"
+    touch(export, datetime(2026, 10, 2, 9, 0))
+    listed, _ = find_export_files(tmp_path / "exports", "facebook", per_account=True)
+    # Rewritten after it was listed (a download replacing it): what is read is not the version listed.
+    export.write_bytes(export.read_bytes().replace(b",157.12,", b",15"))
+    touch(export, datetime(2026, 10, 2, 9, 1))
+
+    report, rows = _sync_meta(tmp_path, listed)
+    assert report.loaded == [] and report.rejected == {}
+    assert report.waiting == {"facebook/123/Acme-Campaigns.csv": (
+        "facebook/123/Acme-Campaigns.csv: changed while it was read; it will be read by the next run")}
+    assert rows == [(2, Decimal("149.07")), (3, Decimal("157.12"))]  # the previous version's rows
+
+    export.write_bytes(export.read_bytes().replace(b",15", b",158.65,"))
+    touch(export, datetime(2026, 10, 2, 9, 2))
+    report, rows = _sync_meta(tmp_path, find_export_files(tmp_path / "exports", "facebook", per_account=True)[0])
+    assert report.loaded == ["facebook/123/Acme-Campaigns.csv"] and report.waiting == {}
+    assert rows == [(2, Decimal("149.07")), (3, Decimal("158.65"))]
+
+
+# --- Dates -----------------------------------------------------------------------------------------------------------
+
+def test_a_row_dated_after_tomorrow_or_before_history_start_is_rejected_and_cannot_make_the_account_fresh(sample):
+    first = roi("run", *SEPTEMBER, config=sample / "roi.toml")
+    assert first.returncode == 0, first.stdout + first.stderr
+    before = account_spend(sample, *US_META)
+    export = account_folder(sample, *US_META) / US_EXPORT
+    good = export.read_bytes()
+    last_row = good.splitlines(keepends=True)[-1]
+    config = load_config(sample / "roi.toml")
+    account = next(a for a in config.accounts if a.account_id == US_META[1])
+    tomorrow = datetime.now(ZoneInfo(account.timezone)).date() + timedelta(days=1)
+    for day, reason in (
+        ("2099-09-01", f"'2099-09-01' is after {tomorrow}, tomorrow in the account's timezone: no export holds "
+                       "days to come"),
+        ("2025-12-31", "'2025-12-31' is before history_start 2026-01-01 in the config: days before it are not "
+                       "loaded"),
+    ):
+        export.write_bytes(good + last_row.replace(b"2026-09-30,2026-09-30", f"{day},{day}".encode()))
+        touch(export, datetime(2026, 10, 2, 9, 0))
+        done = roi("run", *SEPTEMBER, config=sample / "roi.toml")
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert f"facebook/2345678901/{US_EXPORT}, line 60, column 'Reporting starts': {reason}" in done.stderr
+        assert account_spend(sample, *US_META) == before
+
+    status = roi("status", config=sample / "roi.toml")
+    line = next(line for line in status.stdout.splitlines() if line.startswith("facebook 2345678901"))
+    assert " 2026-09-30 " in line and "fresh" not in line.split("2026-09-30", 1)[1], line
+
+
+def test_rows_dated_after_tomorrow_loaded_before_cannot_make_an_account_fresh():
+    state = AccountStatus("facebook", "2345678901", date(2099, 9, 1), None, None, None)
+    assert state.problems(date(2026, 12, 5), freshness_days=3) == [
+        "dated in the future: rows up to 2099-09-01 (loaded before such rows were refused)"]
+    assert AccountStatus("facebook", "2345678901", date(2026, 12, 6), None, None, None).problems(
+        date(2026, 12, 5), freshness_days=3) == []

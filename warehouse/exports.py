@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 
@@ -45,6 +46,8 @@ from warehouse.schema import AD_TABLES, POST_TABLES
 # Files of one shape are read together up to this many bytes: a few statements for thousands of files, and
 # bounded memory for the typed rows held while they are checked (256 MB: 3 % less CPU, 190 MB more memory).
 BATCH_BYTES = 64 * 1024 * 1024
+# A file modified less than this long ago may still be being written: no run reads it yet (nor does the sensor).
+SETTLE_SECONDS = 60
 # Cells that mean "no value" in one platform's export or another.
 EMPTY_MARKERS = ["", "-", "--", "\u2014", "\u2013", "N/A"]
 # The reader's null string: a string no cell holds, so that an empty cell reads as '' and only the cells missing
@@ -100,6 +103,18 @@ class ExportFile:
     modified_at: datetime
     size_bytes: int
 
+    def settling(self, now: datetime) -> bool:
+        """Modified less than SETTLE_SECONDS before `now` (naive UTC): perhaps still being written."""
+        return self.modified_at > now - timedelta(seconds=SETTLE_SECONDS)
+
+    def changed(self) -> bool:
+        """Whether the file's size or modification time is no longer what they were when it was listed."""
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return True
+        return (_modified_at(stat.st_mtime_ns), stat.st_size) != (self.modified_at, self.size_bytes)
+
     @classmethod
     def at(cls, path: Path, root: Path, kind: str, account_id: str | None) -> ExportFile:
         stat = path.stat()
@@ -130,6 +145,16 @@ class SyncReport:
     removed: list[str] = field(default_factory=list)
     rows_loaded: int = 0
     notes: dict[str, str] = field(default_factory=dict)  # loaded file -> what of it was read otherwise than given
+    # Files not read this run, keeping their previous rows (settling, or changed while read) -> why; a later run
+    # reads them.
+    waiting: dict[str, str] = field(default_factory=dict)
+
+
+class FileChanged(ExportError):
+    """A file whose size or modification time changed while it was read: not loaded this run, not rejected."""
+
+    def __init__(self, export: ExportFile):
+        super().__init__(export.relative, "changed while it was read; it will be read by the next run")
 
 
 @dataclass(frozen=True)
@@ -139,6 +164,17 @@ class AccountExportSettings:
 
     currency: str
     conversion_action_types: tuple[str, ...] = ()
+    # The first day a row may be dated (the config's history_start), and the account's reporting timezone, whose
+    # tomorrow is the last (a day to come is no export's: one row dated 2099 would make the account look fresh).
+    history_start: date | None = None
+    timezone: str = "UTC"
+
+    def days(self, now: datetime) -> tuple[date, date] | None:
+        """The days a row of this account may be dated, `now` being naive UTC; None: any day."""
+        if self.history_start is None:
+            return None
+        today = now.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(self.timezone)).date()
+        return self.history_start, today + timedelta(days=1)
 
 
 def find_export_files(root: Path, kind: str, per_account: bool) -> tuple[list[ExportFile], dict[str, str]]:
@@ -172,8 +208,13 @@ def sync_exports(
     table: str,
     export_format: ExportFormat,
     accounts: Mapping[str, AccountExportSettings | str] | None,
+    now: datetime | None = None,
 ) -> SyncReport:
     """Bring `table` in line with the files: load new and changed ones, drop the rows of deleted ones.
+
+    A file modified within SETTLE_SECONDS before `now` (naive UTC; default the clock), or whose size or modification
+    time changed between its listing and the end of its read, is not loaded this run: it keeps its previous rows, is
+    reported as waiting and is read by a later run.
 
     `accounts` maps the configured accounts to their settings, or just their currency (None for exports without
     accounts, the CRM); a file of an account that is not configured is rejected. Files of one layout are read,
@@ -184,6 +225,7 @@ def sync_exports(
         for account_id, value in accounts.items()
     }
     report = SyncReport()
+    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
     known = _registry(con, kind)
     currencies = known_currencies(con)
     for relative, reason in misplaced.items():
@@ -196,8 +238,15 @@ def sync_exports(
             if known.get(export.relative) == (export.modified_at, export.size_bytes, "loaded", export.account_id):
                 report.unchanged.append(export.relative)
                 continue
+            if export.settling(now):
+                age = max(0, int((now - export.modified_at).total_seconds()))
+                report.waiting[export.relative] = (
+                    f"{export.relative}: modified {age} s ago, perhaps still being written; it will be read by a "
+                    f"later run, once unchanged for {SETTLE_SECONDS} s"
+                )
+                continue
             try:
-                item = _pending_file(export, export_format, account_settings, currencies, table)
+                item = _pending_file(export, export_format, account_settings, currencies, table, now)
                 pending.append(item.readable(Path(copies)) if needs_copy(item.layout) else item)
             except ExportError as error:
                 _reject(con, export, error, report)
@@ -218,6 +267,10 @@ def sync_exports(
 
 
 def _reject(con: duckdb.DuckDBPyConnection, export: ExportFile, error: ExportError, report: SyncReport) -> None:
+    """Record the file as rejected; a file that changed while it was read is only reported as waiting."""
+    if isinstance(error, FileChanged) or export.changed():
+        report.waiting[export.relative] = str(FileChanged(export))
+        return
     message = str(error).replace(str(export.path), export.relative)
     _record_rejection(con, export.kind, export.relative, export.account_id, export.modified_at, export.size_bytes,
                       message)  # fmt: skip
@@ -241,6 +294,7 @@ class PendingFile:
     fallback_currency: str | None
     conversion_indicators: tuple[str, ...] = ()
     copy: Path | None = None
+    days: tuple[date, date] | None = None  # the days its rows may be dated (AccountExportSettings.days)
 
     @property
     def read_path(self) -> Path:
@@ -270,6 +324,7 @@ def _pending_file(
     accounts: Mapping[str, AccountExportSettings] | None,
     currencies: Sequence[str],
     table: str,
+    now: datetime,
 ) -> PendingFile:
     """The file's layout and currency, checked before any of its cells are read."""
     account = None
@@ -291,7 +346,7 @@ def _pending_file(
         raise ExportError(layout.path, "the file has no currency column", layout.header_line)
     rule = export_format.conversion_rule
     indicators = rule.indicators(account.conversion_action_types) if rule and account else ()
-    return PendingFile(export, layout, fallback, indicators)
+    return PendingFile(export, layout, fallback, indicators, days=account.days(now) if account else None)
 
 
 def _batches(pending: Sequence[PendingFile]) -> list[list[PendingFile]]:
@@ -328,9 +383,14 @@ def load_batch(
     _summarize_rows(con, batch, _day_field(row_fields.values()))
     unaccounted = _reconcile_lines(con, batch)
     rejected = _check_cells(con, batch)
-    for relative, error in _period_totals(con, batch).items():
+    for relative, error in (_period_totals(con, batch) | _days_out_of_range(con, batch)).items():
         rejected.setdefault(relative, error)
     rejected |= unaccounted
+    # Read from one version: a file whose size or time changed since it was listed is left for the next run.
+    for item in batch:
+        if item.export.changed():
+            rejected[item.export.relative] = FileChanged(item.export)
+            unaccounted.pop(item.export.relative, None)
     counts: dict[str, int] = {}
     if len(rejected) < len(batch):
         counts = _replace_rows(con, batch, table, rejected, row_fields, zero_when_empty)
@@ -427,6 +487,39 @@ def _period_totals(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile])
                 "day alone)",
                 line=item.layout.report_period_line,
             )
+    return rejected
+
+
+def _days_out_of_range(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile]) -> dict[str, ExportError]:
+    """Files with a row dated before the account's first day (history_start) or after its tomorrow, each with the
+    first such row (export_days holds a file's days: no pass over its rows)."""
+    ranges = {index: item.days for index, item in enumerate(batch) if item.days}
+    if not ranges:
+        return {}
+    layout = batch[0].layout
+    found = con.execute(
+        f"""SELECT d.file_index, {_line('min(d.first_row)')}, min(d.first_row) - b.first_row,
+                   arg_min(d.date, d.first_row)
+            FROM export_days d JOIN export_batch b USING (file_index)
+            JOIN (SELECT unnest($files) AS file_index, unnest($firsts) AS first_day, unnest($lasts) AS last_day) r
+                 USING (file_index)
+            WHERE d.rows > 0 AND (d.date < r.first_day OR d.date > r.last_day)
+            GROUP BY d.file_index, b.first_row, b.starts""",
+        {"header_line": layout.header_line, "files": list(ranges), "firsts": [r[0] for r in ranges.values()],
+         "lasts": [r[1] for r in ranges.values()]},
+    ).fetchall()
+    day = _day_field(layout.columns)
+    rejected = {}
+    for index, line, record, dated in found:
+        item, (first, last) = batch[index], ranges[index]
+        value = (_bad_record(con, item, record)[layout.columns[day].index] or "").strip()
+        rejected[item.export.relative] = ExportError(
+            item.layout.path,
+            f"'{value}' is after {last}, tomorrow in the account's timezone: no export holds days to come"
+            if dated > last else
+            f"'{value}' is before history_start {first} in the config: days before it are not loaded",
+            line=line, column=layout.column_label(day),
+        )
     return rejected
 
 
