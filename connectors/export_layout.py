@@ -278,34 +278,36 @@ def _decode_prefix(data: bytes, codec: str, truncated: bool) -> str:
         raise
 
 
-def _match_header(language: ExportLanguage, cells: list[str]) -> tuple[dict[str, Column], str | None]:
+def _match_header(
+    language: ExportLanguage, cells: list[str]
+) -> tuple[dict[str, Column], str | None, dict[str, Column]]:
+    """The field each column holds, the currency its spend header names, and per field a second column its header
+    names again (a duplicated column: which of the two holds the figure cannot be told)."""
     normalized = [normalize_header(cell) for cell in cells]
     columns: dict[str, Column] = {}
+    duplicates: dict[str, Column] = {}
     currency = None
     for name, aliases in language.headers.items():
         for alias in aliases:
-            index, found_currency = _find_alias(alias, normalized)
-            if index is not None:
-                columns[name] = Column(index, cells[index].strip().replace("\ufeff", ""))
+            indexes, found_currency = _find_alias(alias, normalized)
+            if indexes:
+                columns[name], *again = (Column(index, cells[index].strip().replace("\ufeff", "")) for index in indexes)
+                if again:
+                    duplicates[name] = again[0]
                 currency = currency or found_currency
                 break
-    return columns, currency
+    return columns, currency, duplicates
 
 
-def _find_alias(alias: str, normalized: list[str]) -> tuple[int | None, str | None]:
+def _find_alias(alias: str, normalized: list[str]) -> tuple[list[int], str | None]:
+    """The columns whose header is this alias, and the currency the first one names (aliases with {currency})."""
     if CURRENCY_PLACEHOLDER in alias:
         prefix, suffix = (normalize_header(part) for part in alias.split(CURRENCY_PLACEHOLDER))
         pattern = re.compile(re.escape(prefix) + r"([a-z]{3})" + re.escape(suffix))
-        for index, cell in enumerate(normalized):
-            match = pattern.fullmatch(cell)
-            if match:
-                return index, match.group(1).upper()
-        return None, None
+        matches = [(index, match) for index, cell in enumerate(normalized) if (match := pattern.fullmatch(cell))]
+        return [index for index, _ in matches], matches[0][1].group(1).upper() if matches else None
     target = normalize_header(alias)
-    for index, cell in enumerate(normalized):
-        if cell == target:
-            return index, None
-    return None, None
+    return [index for index, cell in enumerate(normalized) if cell == target], None
 
 
 LINE_END = re.compile(r"\r\n|\r|\n")  # only these end a line in a CSV file (str.splitlines knows more)
@@ -337,10 +339,11 @@ def detect_layout(path: Path, export_format: ExportFormat) -> ExportLayout:
                 continue
             cells = next(csv.reader([line], delimiter=delimiter))
             for language in export_format.languages:
-                columns, currency = _match_header(language, cells)
+                columns, currency, duplicates = _match_header(language, cells)
                 columns = _row_day(export_format, columns)
                 found = sum(name in columns for name in export_format.required)
                 if found == len(export_format.required):
+                    _refuse_duplicates(path, line_number, columns, duplicates)
                     report_period, period_line = _preamble_period(export_format, lines[: line_number - 1])
                     return ExportLayout(
                         path=path,
@@ -359,6 +362,17 @@ def detect_layout(path: Path, export_format: ExportFormat) -> ExportLayout:
                 if found and (best is None or found > best[0]):
                     best = (found, line_number, language, columns)
     raise ExportError(path, _no_header_message(export_format, best))
+
+
+def _refuse_duplicates(path: Path, line: int, columns: Mapping[str, Column], duplicates: Mapping[str, Column]) -> None:
+    for name, again in duplicates.items():
+        if name in columns:
+            first = columns[name]
+            raise ExportError(
+                path, f"columns {first.index + 1} '{first.header}' and {again.index + 1} '{again.header}' both hold "
+                f"the {name.replace('_', ' ')}: which one to read cannot be told; remove one and save the file again",
+                line=line, column=again.header,
+            )
 
 
 def _row_day(export_format: ExportFormat, columns: dict[str, Column]) -> dict[str, Column]:

@@ -15,7 +15,7 @@ from connectors.channels import ORGANIC_KINDS, folder_account_id
 from connectors.credentials import MissingCredentials, credentials_for
 from pipelines.config import ConfigError, RoiConfig, load_config
 from pipelines.resources import build_resources
-from pipelines.runs import last_run_outcome, materialize_days, published, record_last_run, run_problems
+from pipelines.runs import last_run_outcome, materialize_days, published, record_last_run, run_problems, waiting_files
 from warehouse import report, status
 from warehouse.report_html import render_report
 from warehouse.database import connect_read_only, writer_lock
@@ -95,6 +95,9 @@ def run(config: RoiConfig, start: date, end: date) -> int:
         record_last_run(config, result, start, end, problems)
     for line in problems:
         print(f"FAILED  {line}", file=sys.stderr)
+    waiting = waiting_files(result)
+    for line in waiting:  # not an error: a later run reads them
+        print(f"waiting: {line}")
     if published(result):
         print(f"published: {config.warehouse}" + (f" and {config.parquet_dir}/*.parquet" if config.parquet_dir else ""))
     else:
@@ -102,7 +105,8 @@ def run(config: RoiConfig, start: date, end: date) -> int:
     if problems:
         print(f"roi run {start}..{end}: {len(problems)} problem(s); run {result.run_id}", file=sys.stderr)
         return EXIT_FAILED
-    print(f"roi run {start}..{end}: every asset loaded and every check passed; run {result.run_id}")
+    left = f"; {len(waiting)} file(s) waiting for a later run" if waiting else ""
+    print(f"roi run {start}..{end}: every asset loaded and every check passed{left}; run {result.run_id}")
     return EXIT_OK
 
 

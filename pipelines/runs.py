@@ -11,6 +11,7 @@ from pathlib import Path
 import dagster as dg
 
 from connectors.secrets import redact
+from pipelines.assets.loads import WAITING_FILES
 from pipelines.assets.published import ANALYST_WAREHOUSE
 from pipelines.config import RoiConfig
 from pipelines.definitions import JOB_NAME, build_defs
@@ -51,6 +52,13 @@ def run_problems(result: dg.ExecuteInProcessResult) -> list[str]:
             key = evaluation.asset_key.to_user_string()
             problems.append(redact(f"check {key}:{evaluation.check_name}: {evaluation.description}", None))
     return problems
+
+
+def waiting_files(result: dg.ExecuteInProcessResult) -> list[str]:
+    """The export files the run left for a later one (settling, or changed while read), each as one line."""
+    return [message for event in result.get_asset_materialization_events()
+            if (found := event.materialization.metadata.get(WAITING_FILES))
+            for message in found.value.values()]  # fmt: skip
 
 
 def published(result: dg.ExecuteInProcessResult) -> bool:

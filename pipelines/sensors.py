@@ -13,7 +13,6 @@ from pipelines.partitions import run_tags
 from warehouse.exports import ExportFile, days_covered, find_export_files
 
 SENSOR_NAME = "new_exports"
-SETTLE_SECONDS = 60  # a file modified less than this long before the tick may still be being written
 TRIGGER_FILE_TAG = "roi/trigger_file"
 FORMATS = {
     **EXPORT_FORMATS,
@@ -48,8 +47,9 @@ def build_exports_sensor(config: RoiConfig, job) -> dg.SensorDefinition:
     def new_exports(context: dg.SensorEvaluationContext) -> dg.SensorResult:
         """Drop an export into the exports folder and the days it covers are loaded, without waiting for the morning.
 
-        - A file counts as still being written while it was modified less than SETTLE_SECONDS (60 s) before the
-          tick: it is skipped and its cursor entry left as it was, so a later tick picks it up once it has settled.
+        - A file counts as still being written while it was modified less than SETTLE_SECONDS (60 s,
+          warehouse/exports.py, which runs also keep to) before the tick: it is skipped and its cursor entry left as
+          it was, so a later tick picks it up once it has settled.
         - A settled file that is new, or whose size or modification time changed, starts one run over the days
           between its first and last data row, clipped to history_start .. yesterday (UTC). Days
           after yesterday are left to the daily schedule. The run key is the file, its modification time and size,
@@ -62,12 +62,11 @@ def build_exports_sensor(config: RoiConfig, job) -> dg.SensorDefinition:
         seen: dict[str, list] = json.loads(context.cursor) if context.cursor else {}
         tick = now()
         yesterday = tick.date() - timedelta(days=1)
-        settled_before = tick - timedelta(seconds=SETTLE_SECONDS)
         cursor: dict[str, list] = {}
         requests: list[dg.RunRequest] = []
         for export in export_files(config):
             version = [export.modified_at.isoformat(), export.size_bytes]
-            if export.modified_at.replace(tzinfo=timezone.utc) > settled_before:
+            if export.settling(tick.astimezone(timezone.utc).replace(tzinfo=None)):
                 if export.relative in seen:  # keep the last settled version: the change is picked up later
                     cursor[export.relative] = seen[export.relative]
                 continue

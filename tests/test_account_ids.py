@@ -16,7 +16,7 @@ from connectors.credentials import MissingCredentials, credentials_for
 from connectors.ecb.reference_rates import detect_rates_layout
 from pipelines.config import ConfigError, load_config
 from pipelines.runs import materialize_days, run_problems
-from tests.conftest import PipelineRun, run_pipeline
+from tests.conftest import PipelineRun, run_pipeline, settle_exports
 from tests.fakes.clock import FakeClock
 from tests.fakes.fixtures import fake_platforms  # noqa: F401
 from tests.test_api_pipeline import ACCOUNTS, api_resource, day, september, write_config
@@ -156,6 +156,7 @@ def test_api_accounts_written_as_copied_are_pulled_under_the_ids_each_api_wants(
 
     config = load_config(path)
     with dg.DagsterInstance.ephemeral() as instance:
+        settle_exports(config)
         result = materialize_days(config, day(1), day(10), instance,
                                   resources={"platform_api": api_resource(FakeClock(), environ)})
         run = PipelineRun(result, run_problems(result), config)

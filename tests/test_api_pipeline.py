@@ -21,7 +21,7 @@ from pipelines.cli import EXIT_OK, print_status
 from pipelines.config import load_config
 from pipelines.resources import PlatformApiResource
 from pipelines.runs import materialize_days, record_last_run, run_problems
-from tests.conftest import REPO, PipelineRun, load_script
+from tests.conftest import REPO, PipelineRun, load_script, settle_exports
 from tests.fakes.clock import FakeClock
 from tests.fakes.data import CampaignDay
 from tests.fakes.fixtures import fake_platforms  # noqa: F401
@@ -99,6 +99,7 @@ def api_run(fake_platforms, tmp_path):
         owned = instance is None
         instance = instance or dg.DagsterInstance.ephemeral()
         try:
+            settle_exports(config)
             result = materialize_days(config, start, end, instance, resources=resources)
             return PipelineRun(result, run_problems(result), config)
         finally:
@@ -292,6 +293,7 @@ def test_the_same_facts_via_csv_and_via_api_give_identical_rows(api_run, fake_pl
             for f in sorted(fake_platforms[channel].accounts[account_id], key=lambda f: f.day)
         ])
     with dg.DagsterInstance.ephemeral() as instance:
+        settle_exports(config_path)
         result = materialize_days(load_config(config_path), day(1), day(10), instance)
         via_csv = PipelineRun(result, run_problems(result), load_config(config_path))
     assert via_csv.problems == []
@@ -373,6 +375,7 @@ def test_meta_results_of_other_objectives_are_no_conversions_via_csv_as_via_api(
         ("csv", csv_config, {}),
     ):
         with dg.DagsterInstance.ephemeral() as instance:
+            settle_exports(config)
             result = materialize_days(config, day(1), day(5), instance, resources=resources)
             runs[name] = PipelineRun(result, run_problems(result), config)
         assert runs[name].problems == [], name

@@ -22,7 +22,7 @@ from connectors.organic_posts import OrganicPost
 from pipelines.cli import EXIT_FAILED, print_status
 from pipelines.config import ConfigError, load_config
 from pipelines.runs import materialize_days, run_problems
-from tests.conftest import REPO, PipelineRun, touch
+from tests.conftest import REPO, PipelineRun, settle_exports, touch
 from tests.fakes.clock import FakeClock
 from tests.fakes.data import PostFact
 from tests.fakes.fixtures import (
@@ -526,6 +526,7 @@ def run_posts(fakes, config_path: Path, instance=None) -> PipelineRun:
     owned = instance is None
     instance = instance or dg.DagsterInstance.ephemeral()
     try:
+        settle_exports(config)
         result = materialize_days(config, WEEK, WEEK + timedelta(days=6), instance, resources=resources)
         return PipelineRun(result, run_problems(result), config)
     finally:

@@ -23,7 +23,7 @@ import dagster as dg
 
 from pipelines.config import load_config
 from pipelines.runs import materialize_days, run_problems
-from tests.conftest import REPO, PipelineRun, load_script, run_pipeline, touch
+from tests.conftest import REPO, PipelineRun, load_script, run_pipeline, settle_exports, touch
 from tests.fakes.clock import FakeClock
 from tests.fakes.data import CampaignDay
 from tests.fakes.fixtures import fake_platforms  # noqa: F401
@@ -310,6 +310,7 @@ def test_an_api_pull_takes_the_rows_keyed_by_name_and_the_newest_source_wins_eac
         config = load_config(config_path)
         resources = {"platform_api": api_resource(clock, fake_platforms.environment())}
         with dg.DagsterInstance.ephemeral() as instance:
+            settle_exports(config)
             result = materialize_days(config, start, end, instance, resources=resources)
             return PipelineRun(result, run_problems(result), config)
 

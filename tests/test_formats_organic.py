@@ -14,7 +14,7 @@ import pytest
 
 from connectors.ecb.reference_rates import detect_rates_layout
 from connectors.channels import ORGANIC_FORMATS, ORGANIC_KINDS
-from tests.conftest import ECB_HEADER, LoadedExport, utf16
+from tests.conftest import ECB_HEADER, LoadedExport, settled_now, utf16
 from warehouse.exports import days_covered, find_export_files, sync_exports
 from warehouse.fx import load_fx_rates
 from warehouse.schema import POST_TABLES, ensure_schema
@@ -37,7 +37,8 @@ def load_posts(tmp_path: Path, channel: str, filename: str, content: bytes, acco
         ensure_schema(con)
         load_fx_rates(con, detect_rates_layout(rates))
         scan = find_export_files(exports, kind, per_account=True)
-        report = sync_exports(con, scan, kind, table, ORGANIC_FORMATS[channel], {account_id: "EUR"})
+        report = sync_exports(con, scan, kind, table, ORGANIC_FORMATS[channel], {account_id: "EUR"},
+                              settled_now())
         cursor = con.execute(f"SELECT * FROM {table} ORDER BY source, line")
         names = [column[0] for column in cursor.description]
         rows = [dict(zip(names, row)) for row in cursor.fetchall()]

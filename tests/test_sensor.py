@@ -13,6 +13,7 @@ from pipelines import sensors
 from pipelines.config import load_config
 from pipelines.definitions import JOB_NAME, build_defs
 from pipelines.partitions import FIRST_DAY_TAG, LAST_DAY_TAG
+from warehouse.exports import SETTLE_SECONDS
 from tests.conftest import touch
 
 NOW = datetime(2026, 10, 5, 12, 0)  # UTC; the last complete day is 4 October
@@ -105,14 +106,14 @@ def test_a_changed_file_requests_a_run_for_its_new_days(settled):
 
 def test_a_file_still_being_written_waits_until_it_settles(settled):
     relative = "crm/deals_2026-10-05.csv"
-    settled.drop(relative, deals("2026-09-30", "2026-10-01"), NOW - timedelta(seconds=sensors.SETTLE_SECONDS - 1))
+    settled.drop(relative, deals("2026-09-30", "2026-10-01"), NOW - timedelta(seconds=SETTLE_SECONDS - 1))
     assert settled.tick() == {}
     assert relative not in settled.in_cursor()
     # More rows are appended: the file is written again and still too fresh.
     settled.now += timedelta(seconds=30)
     settled.drop(relative, deals("2026-09-30", "2026-10-01", "2026-10-04"), settled.now - timedelta(seconds=5))
     assert settled.tick() == {}
-    settled.now += timedelta(seconds=sensors.SETTLE_SECONDS)
+    settled.now += timedelta(seconds=SETTLE_SECONDS)
     assert settled.tick() == {relative: ("2026-09-30", "2026-10-04")}
     assert relative in settled.in_cursor()
 

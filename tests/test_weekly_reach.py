@@ -28,7 +28,7 @@ from connectors.credentials import credentials_for
 from pipelines.config import load_config
 from pipelines.resources import PlatformApiResource
 from pipelines.runs import materialize_days, run_problems
-from tests.conftest import REPO, PipelineRun
+from tests.conftest import REPO, PipelineRun, settle_exports
 from tests.fakes.clock import FakeClock
 from tests.fakes.data import CampaignDay
 from tests.fakes.facebook import derived_reach
@@ -310,6 +310,7 @@ def reach_run(fake_platforms, tmp_path):
     def run(start: date, end: date) -> PipelineRun:
         config = load_config(config_path)
         with dg.DagsterInstance.ephemeral() as instance:
+            settle_exports(config)
             result = materialize_days(config, start, end, instance, resources={"platform_api": TestPlatformApi()})
             return PipelineRun(result, run_problems(result), config)
 

@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 
@@ -47,8 +48,13 @@ from warehouse.schema import AD_TABLES, POST_TABLES
 # Files of one shape are read together up to this many bytes: a few statements for thousands of files, and
 # bounded memory for the typed rows held while they are checked (256 MB: 3 % less CPU, 190 MB more memory).
 BATCH_BYTES = 64 * 1024 * 1024
+# A file modified less than this long ago may still be being written: no run reads it yet (nor does the sensor).
+SETTLE_SECONDS = 60
 # Cells that mean "no value" in one platform's export or another.
 EMPTY_MARKERS = ["", "-", "--", "\u2014", "\u2013", "N/A"]
+# The reader's null string: a string no cell holds, so that an empty cell reads as '' and only the cells missing
+# from a row cut short read as NULL (null_padding), which tells a row with fewer cells than the header.
+NO_CELL = "\x1e\x1f"
 # What each record after the header is (export_rows.row_kind): only data rows are loaded; the others are counted.
 DATA_ROW, BLANK_ROW, SUMMARY_ROW, SKIPPED_ROW = 0, 1, 2, 3
 # raw.export_files.status of a file whose rows `roi forget` removed: not loaded again until it changes.
@@ -101,6 +107,18 @@ class ExportFile:
     modified_at: datetime
     size_bytes: int
 
+    def settling(self, now: datetime) -> bool:
+        """Modified less than SETTLE_SECONDS before `now` (naive UTC): perhaps still being written."""
+        return self.modified_at > now - timedelta(seconds=SETTLE_SECONDS)
+
+    def changed(self) -> bool:
+        """Whether the file's size or modification time is no longer what they were when it was listed."""
+        try:
+            stat = self.path.stat()
+        except OSError:
+            return True
+        return (_modified_at(stat.st_mtime_ns), stat.st_size) != (self.modified_at, self.size_bytes)
+
     @classmethod
     def at(cls, path: Path, root: Path, kind: str, account_id: str | None) -> ExportFile:
         stat = path.stat()
@@ -131,6 +149,16 @@ class SyncReport:
     removed: list[str] = field(default_factory=list)
     rows_loaded: int = 0
     notes: dict[str, str] = field(default_factory=dict)  # loaded file -> what of it was read otherwise than given
+    # Files not read this run, keeping their previous rows (settling, or changed while read) -> why; a later run
+    # reads them.
+    waiting: dict[str, str] = field(default_factory=dict)
+
+
+class FileChanged(ExportError):
+    """A file whose size or modification time changed while it was read: not loaded this run, not rejected."""
+
+    def __init__(self, export: ExportFile):
+        super().__init__(export.relative, "changed while it was read; it will be read by the next run")
 
 
 @dataclass(frozen=True)
@@ -140,6 +168,17 @@ class AccountExportSettings:
 
     currency: str
     conversion_action_types: tuple[str, ...] = ()
+    # The first day a row may be dated (the config's history_start), and the account's reporting timezone, whose
+    # tomorrow is the last (a day to come is no export's: one row dated 2099 would make the account look fresh).
+    history_start: date | None = None
+    timezone: str = "UTC"
+
+    def days(self, now: datetime) -> tuple[date, date] | None:
+        """The days a row of this account may be dated, `now` being naive UTC; None: any day."""
+        if self.history_start is None:
+            return None
+        today = now.replace(tzinfo=timezone.utc).astimezone(ZoneInfo(self.timezone)).date()
+        return self.history_start, today + timedelta(days=1)
 
 
 @dataclass
@@ -241,9 +280,14 @@ def sync_exports(
     table: str,
     export_format: ExportFormat,
     accounts: Mapping[str, AccountExportSettings | str] | None,
+    now: datetime | None = None,
 ) -> SyncReport:
     """Bring `table` in line with the files: load new and changed ones, drop the rows of deleted ones (only those
     missing from a folder that was listed whole: the others are kept and rejected, naming their folder).
+
+    A file modified within SETTLE_SECONDS before `now` (naive UTC; default the clock), or whose size or modification
+    time changed between its listing and the end of its read, is not loaded this run: it keeps its previous rows, is
+    reported as waiting and is read by a later run.
 
     `accounts` maps the configured accounts to their settings, or just their currency (None for exports without
     accounts, the CRM); a file of an account that is not configured is rejected, even unchanged (its rows count in
@@ -256,6 +300,7 @@ def sync_exports(
         for account_id, value in accounts.items()
     }
     report = SyncReport()
+    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
     known = _registry(con, kind)
     currencies = known_currencies(con)
     for relative, reason in misplaced.items():
@@ -276,8 +321,15 @@ def sync_exports(
             if known.get(export.relative) == (export.modified_at, export.size_bytes, "loaded", export.account_id):
                 report.unchanged.append(export.relative)
                 continue
+            if export.settling(now):
+                age = max(0, int((now - export.modified_at).total_seconds()))
+                report.waiting[export.relative] = (
+                    f"{export.relative}: modified {age} s ago, perhaps still being written; it will be read by a "
+                    f"later run, once unchanged for {SETTLE_SECONDS} s"
+                )
+                continue
             try:
-                item = _pending_file(export, export_format, account_settings, currencies, table)
+                item = _pending_file(export, export_format, account_settings, currencies, table, now)
                 pending.append(item.readable(Path(copies)) if needs_copy(item.layout) else item)
             except ExportError as error:
                 _reject(con, export, error, report)
@@ -335,6 +387,10 @@ def _not_configured(export: ExportFile, unchanged: bool) -> ExportError:
 
 
 def _reject(con: duckdb.DuckDBPyConnection, export: ExportFile, error: ExportError, report: SyncReport) -> None:
+    """Record the file as rejected; a file that changed while it was read is only reported as waiting."""
+    if isinstance(error, FileChanged) or export.changed():
+        report.waiting[export.relative] = str(FileChanged(export))
+        return
     message = str(error).replace(str(export.path), export.relative)
     _record_rejection(con, export.kind, export.relative, export.account_id, export.modified_at, export.size_bytes,
                       message)  # fmt: skip
@@ -358,6 +414,7 @@ class PendingFile:
     fallback_currency: str | None
     conversion_indicators: tuple[str, ...] = ()
     copy: Path | None = None
+    days: tuple[date, date] | None = None  # the days its rows may be dated (AccountExportSettings.days)
 
     @property
     def read_path(self) -> Path:
@@ -387,6 +444,7 @@ def _pending_file(
     accounts: Mapping[str, AccountExportSettings] | None,
     currencies: Sequence[str],
     table: str,
+    now: datetime,
 ) -> PendingFile:
     """The file's layout and currency, checked before any of its cells are read."""
     account = None
@@ -406,7 +464,7 @@ def _pending_file(
         raise ExportError(layout.path, "the file has no currency column", layout.header_line)
     rule = export_format.conversion_rule
     indicators = rule.indicators(account.conversion_action_types) if rule and account else ()
-    return PendingFile(export, layout, fallback, indicators)
+    return PendingFile(export, layout, fallback, indicators, days=account.days(now) if account else None)
 
 
 def _batches(pending: Sequence[PendingFile]) -> list[list[PendingFile]]:
@@ -443,9 +501,14 @@ def load_batch(
     _summarize_rows(con, batch, _day_field(row_fields.values()))
     unaccounted = _reconcile_lines(con, batch)
     rejected = _check_cells(con, batch)
-    for relative, error in _period_totals(con, batch).items():
+    for relative, error in (_period_totals(con, batch) | _days_out_of_range(con, batch)).items():
         rejected.setdefault(relative, error)
     rejected |= unaccounted
+    # Read from one version: a file whose size or time changed since it was listed is left for the next run.
+    for item in batch:
+        if item.export.changed():
+            rejected[item.export.relative] = FileChanged(item.export)
+            unaccounted.pop(item.export.relative, None)
     counts: dict[str, int] = {}
     if len(rejected) < len(batch):
         counts = _replace_rows(con, batch, table, rejected, row_fields, zero_when_empty)
@@ -545,6 +608,39 @@ def _period_totals(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile])
     return rejected
 
 
+def _days_out_of_range(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile]) -> dict[str, ExportError]:
+    """Files with a row dated before the account's first day (history_start) or after its tomorrow, each with the
+    first such row (export_days holds a file's days: no pass over its rows)."""
+    ranges = {index: item.days for index, item in enumerate(batch) if item.days}
+    if not ranges:
+        return {}
+    layout = batch[0].layout
+    found = con.execute(
+        f"""SELECT d.file_index, {_line('min(d.first_row)')}, min(d.first_row) - b.first_row,
+                   arg_min(d.date, d.first_row)
+            FROM export_days d JOIN export_batch b USING (file_index)
+            JOIN (SELECT unnest($files) AS file_index, unnest($firsts) AS first_day, unnest($lasts) AS last_day) r
+                 USING (file_index)
+            WHERE d.rows > 0 AND (d.date < r.first_day OR d.date > r.last_day)
+            GROUP BY d.file_index, b.first_row, b.starts""",
+        {"header_line": layout.header_line, "files": list(ranges), "firsts": [r[0] for r in ranges.values()],
+         "lasts": [r[1] for r in ranges.values()]},
+    ).fetchall()
+    day = _day_field(layout.columns)
+    rejected = {}
+    for index, line, record, dated in found:
+        item, (first, last) = batch[index], ranges[index]
+        value = (_bad_record(con, item, record)[layout.columns[day].index] or "").strip()
+        rejected[item.export.relative] = ExportError(
+            item.layout.path,
+            f"'{value}' is after {last}, tomorrow in the account's timezone: no export holds days to come"
+            if dated > last else
+            f"'{value}' is before history_start {first} in the config: days before it are not loaded",
+            line=line, column=layout.column_label(day),
+        )
+    return rejected
+
+
 def _holds_totals(first: date, last: date, days: Sequence[date]) -> bool:
     """Whether rows dated `days` in a report over first..last (several days) are totals: all on its first day (one
     row per campaign over the whole range), or all on its first day and firsts of months, one of which would then
@@ -628,7 +724,7 @@ def _row_fields(account_id: str | None, table: str) -> tuple[dict[str, str], set
 def _read_rows(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile], currencies: Sequence[str] = ()) -> None:
     """export_batch: the files; export_rows: every row of the batch's files, read and typed in one statement, in
     file order (its rowid), with its file, whether it is data, every field typed and the first of the layout's cell
-    problems (_cell_problems) it has, if any. The cells' text is not kept (_bad_cell_text reads it back)."""
+    problems (_cell_problems) it has, if any. The cells' text is not kept (_bad_record reads it back)."""
     layout = batch[0].layout
     con.execute(
         """CREATE OR REPLACE TEMP TABLE export_batch (
@@ -655,20 +751,27 @@ def _read_rows(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile], cur
         },
     )
     # Most cells are plain numbers and cast directly; only the others (thousands separators, spaces, decimal
-    # commas) go through the cleaning regex. With a decimal comma, a cell holding a dot is never cast directly.
+    # commas) go through the cleaning regex, and only when grouped as the file's locale writes numbers (a decimal
+    # comma in a decimal-point file is no thousands separator). With a decimal comma, a cell holding a dot is never
+    # cast directly; `_` is no separator in any export (DuckDB's cast would read 1_000 as 1000).
     con.execute(
-        """CREATE OR REPLACE TEMP MACRO export_number(cell, decimal_separator) AS
+        f"""CREATE OR REPLACE TEMP MACRO export_number(cell, decimal_separator) AS
            coalesce(
-               CASE WHEN decimal_separator = '.' THEN TRY_CAST(trim(cell) AS DECIMAL(18,6))
+               CASE WHEN strpos(cell, '_') > 0 THEN NULL
+                    WHEN decimal_separator = '.' THEN TRY_CAST(trim(cell) AS DECIMAL(18,6))
                     WHEN strpos(cell, '.') = 0 THEN TRY_CAST(replace(trim(cell), ',', '.') AS DECIMAL(18,6)) END,
-               TRY_CAST(CASE WHEN decimal_separator = ','
-                             THEN replace(regexp_replace(trim(cell), '[\\s\\pZ''.]', '', 'g'), ',', '.')
-                             ELSE regexp_replace(trim(cell), '[\\s\\pZ'',]', '', 'g') END AS DECIMAL(18,6)))"""
+               CASE WHEN decimal_separator = ','
+                    THEN CASE WHEN regexp_full_match(cell, '{_GROUPED_COMMA}')
+                              THEN TRY_CAST(replace(regexp_replace(trim(cell), '[\\s\\pZ''.]', '', 'g'), ',', '.')
+                                            AS DECIMAL(18,6)) END
+                    ELSE CASE WHEN regexp_full_match(cell, '{_GROUPED_POINT}')
+                              THEN TRY_CAST(regexp_replace(trim(cell), '[\\s\\pZ'',]', '', 'g') AS DECIMAL(18,6))
+                              END END)"""
     )
     row_kind, params = _row_kind(layout)
     typed = ", ".join(
         f"{_parse_expression(layout, name)} AS {name}, {_cell(layout, name)} AS {name}__text" for name in layout.columns
-    )
+    ) + f", c{layout.column_count - 1} AS last_cell__text"
     problems = _cell_problems(layout)
     # The first problem in the list's order; the cells' text is used here and not kept.
     problem = " ".join(f"WHEN {condition} THEN {index}" for index, (condition, _, _) in enumerate(problems))
@@ -704,10 +807,16 @@ def _read_rows(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile], cur
         raise _csv_error(layout, error) from error
 
 
+# A number as a locale writes it with its thousands separator (or a space or an apostrophe) between groups of three
+# digits, in SQL (RE2, quotes doubled): 1,234.56 or 1 234.56 where the decimal separator is a point.
+_GROUPED = r"[\s\pZ]*[+-]?(\d+|\d{{1,3}}([{thousands}\s\pZ'']\d{{3}})+)({decimal}\d*)?[\s\pZ]*"
+_GROUPED_POINT = _GROUPED.format(thousands=",", decimal=r"\.")
+_GROUPED_COMMA = _GROUPED.format(thousands=".", decimal=",")
+
 # Every cell as text, as the layout's files are read (one statement per batch; one file to read a cell back).
 _READER = """read_csv($paths, encoding = $encoding, delim = $delimiter, quote = '"', escape = '"', header = false,
                       skip = $header_line, auto_detect = false, columns = $names, null_padding = true,
-                      parallel = $parallel, filename = true)"""
+                      nullstr = $no_cell, parallel = $parallel, filename = true)"""
 
 
 def _reader_params(batch: Sequence[PendingFile]) -> dict[str, object]:
@@ -718,6 +827,7 @@ def _reader_params(batch: Sequence[PendingFile]) -> dict[str, object]:
         "delimiter": layout.delimiter,
         "header_line": layout.header_line,
         "names": {f"c{index}": "VARCHAR" for index in range(layout.column_count)},
+        "no_cell": NO_CELL,
     }
 
 
@@ -945,9 +1055,14 @@ def _bind(sql: str, params: dict[str, object]) -> dict[str, object]:
     return {key: value for key, value in params.items() if f"${key}" in sql}
 
 
-def _cell_problems(layout: ExportLayout) -> list[tuple[str, str, str]]:
-    """(SQL condition on a row, field, message template) for every way a cell of this layout can be wrong."""
-    problems: list[tuple[str, str, str]] = []
+def _cell_problems(layout: ExportLayout) -> list[tuple[str, str | None, str]]:
+    """(SQL condition on a row, field, message template) for every way a cell of this layout can be wrong (no field:
+    the row itself is)."""
+    # A data row with fewer cells than the header (its last cell missing, not empty): a download cut off mid-row.
+    problems: list[tuple[str, str | None, str]] = [
+        ("last_cell__text IS NULL", None, "{cells} cells where the header has {columns} (the row is cut short: a "
+         "download that stopped mid-row?)")
+    ]
     for name in layout.columns:
         kind = FIELD_KINDS[name]
         text = f"trim(coalesce({name}__text, ''))"
@@ -969,6 +1084,8 @@ def _cell_problems(layout: ExportLayout) -> list[tuple[str, str, str]]:
             problems.append(
                 (f"{name} IS NULL AND NOT list_contains($empty, {text})", name, "cannot read '{value}' as " + what)
             )
+            if kind == "integer":  # every whole-number field counts something
+                problems.append((f"{name} < 0", name, "'{value}' is negative, and a count never is"))
         elif kind == "currency":
             problems.append(
                 (f"{name} IS NOT NULL AND NOT list_contains($currencies, {name})", name,
@@ -1003,19 +1120,23 @@ def _check_cells(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile]) -
     for file_index, line, problem, record in firsts:
         _, name, template = problems[problem]
         item = batch[file_index]
-        value = _bad_cell_text(con, item, name, record)
-        message = template.format(value=(value or "").strip())
+        cells = _bad_record(con, item, record)
+        if name is None:
+            message = template.format(cells=sum(cell is not None for cell in cells), columns=len(cells))
+        else:
+            message = template.format(value=(cells[item.layout.columns[name].index] or "").strip())
         rejected[item.export.relative] = ExportError(
-            item.layout.path, message, line=line, column=item.layout.column_label(name)
+            item.layout.path, message, line=line, column=item.layout.column_label(name) if name else None
         )
     return rejected
 
 
-def _bad_cell_text(con: duckdb.DuckDBPyConnection, item: PendingFile, name: str, record: int) -> str | None:
-    """The text of a field's cell in a file's `record`-th record after the header, read from the file again."""
-    sql = f"SELECT {_cell(item.layout, name)} FROM {_READER} LIMIT 1 OFFSET $record"
+def _bad_record(con: duckdb.DuckDBPyConnection, item: PendingFile, record: int) -> list[str | None]:
+    """The cells of a file's `record`-th record after the header, read from the file again (None: a cell missing)."""
+    names = [f"c{index}" for index in range(item.layout.column_count)]
+    sql = f"SELECT {', '.join(names)} FROM {_READER} LIMIT 1 OFFSET $record"
     params = _reader_params([item]) | {"parallel": False, "record": record}
-    return con.execute(sql, _bind(sql, params)).fetchone()[0]
+    return list(con.execute(sql, _bind(sql, params)).fetchone())
 
 
 def _target_projection(

@@ -31,10 +31,13 @@ class AccountStatus:
     notes: tuple[str, ...] = ()
 
     def problems(self, today: date, freshness_days: int) -> list[str]:
-        """Why this account needs attention: no data, data older than `freshness_days`, a stopped pull."""
+        """Why this account needs attention: no data, data older than `freshness_days` or dated after tomorrow, a
+        stopped pull."""
         problems = []
         if self.last_day is None:
             problems.append("no data")
+        elif (self.last_day - today).days > 2:  # after tomorrow in any timezone: says nothing of freshness
+            problems.append(f"dated in the future: rows up to {self.last_day} (loaded before such rows were refused)")
         elif (today - self.last_day).days > freshness_days:
             problems.append(f"stale: {(today - self.last_day).days} days old")
         if self.last_pull == "stopped":

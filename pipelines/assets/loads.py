@@ -15,6 +15,7 @@ from warehouse.api_posts import pull_posts
 from warehouse.exports import SyncReport, rejected_files
 
 FILES_ACCEPTED = "export_files_accepted"
+WAITING_FILES = "waiting_files"  # files left for a later run (settling, or changed while read): said, no failure
 API_PULLS_COMPLETE = "api_pulls_complete"
 
 
@@ -37,6 +38,7 @@ def sync_metadata(report: SyncReport) -> dict[str, object]:
         "files_removed": len(report.removed),
         "rows_loaded": report.rows_loaded,
         **({"file_notes": dg.MetadataValue.json(report.notes)} if report.notes else {}),
+        **({WAITING_FILES: dg.MetadataValue.json(report.waiting)} if report.waiting else {}),
     }
 
 
@@ -115,6 +117,8 @@ def log_load(context: dg.AssetExecutionContext, report: SyncReport, pulls: list[
         context.log.error(problem)
     for path, note in report.notes.items():
         context.log.warning(f"{path}: {note}")
+    for message in report.waiting.values():
+        context.log.warning(message)
     for account, notes in _notes(pulls).items():
         for note in notes:
             context.log.warning(f"account {account}: {note}")

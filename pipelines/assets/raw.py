@@ -165,7 +165,8 @@ def _channel_asset(channel: str, common: dict) -> dg.AssetsDefinition:
         with warehouse.connect() as con:
             report = sync_exports(
                 con, scan, channel, table, EXPORT_FORMATS[channel],
-                {a.account_id: AccountExportSettings(a.currency, a.conversion_action_types) for a in accounts},
+                {a.account_id: AccountExportSettings(a.currency, a.conversion_action_types, config.history_start,
+                                                     a.timezone) for a in accounts},
             )
             pulls = pull_api_accounts(con, config, channel, start, end, platform_api)
             rows = con.execute(f"SELECT count(*) FROM {table} WHERE date BETWEEN ? AND ?", [start, end]).fetchone()[0]
