@@ -16,7 +16,7 @@ from pipelines.config import ConfigError, RoiConfig, load_config
 from pipelines.runs import last_run_outcome, materialize_days, published, record_last_run, run_problems
 from warehouse import report, status
 from warehouse.report_html import render_report
-from warehouse.database import connect_read_only, writer_lock
+from warehouse.database import connect_read_only, io_problem, writer_lock
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -76,10 +76,14 @@ def run(config: RoiConfig, start: date, end: date) -> int:
         return EXIT_USAGE
     # With DAGSTER_HOME set the run is recorded there and shows in the Dagster UI.
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    with writer_lock(config.working_database.parent / "run.lock", _say_waiting), instance:
-        result = materialize_days(config, start, end, instance)
-        problems = run_problems(result)
-        record_last_run(config, result, start, end, problems)
+    try:
+        with writer_lock(config.working_database.parent / "run.lock", _say_waiting), instance:
+            result = materialize_days(config, start, end, instance)
+            problems = run_problems(result)
+            record_last_run(config, result, start, end, problems)
+    except OSError as error:  # the working folder cannot be written (full, read-only, gone): no traceback
+        print(f"roi: {io_problem(error)}; nothing published, analysts keep {config.warehouse}", file=sys.stderr)
+        return EXIT_FAILED
     for line in problems:
         print(f"FAILED  {line}", file=sys.stderr)
     if published(result):

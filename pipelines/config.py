@@ -227,14 +227,18 @@ def _output_problem(config: RoiConfig, path: Path, kind: str) -> str | None:
     if path == config.fx_rates and kind != "file":
         return "is the rates file (fx_rates)"
     existing = next((p for p in (path, *path.parents) if p.exists()), None)
-    if existing is not None and existing != path and not existing.is_dir():
-        return f"cannot be written: {existing} is a file, not a folder"
-    if not path.exists():
+    if existing is not None and existing != path:
+        if not existing.is_dir():
+            return f"cannot be written: {existing} is a file, not a folder"
+        if not os.access(existing, os.W_OK | os.X_OK):
+            return f"cannot be written: no permission to create it in {existing}"
         return None
     if kind == "folder" and not path.is_dir():
         return "is an existing file, not a folder"
     if kind != "folder" and path.is_dir():
         return "is an existing folder, not a file"
+    if kind != "folder" and not path.is_file():
+        return "is not a regular file (a device, a pipe?)"
     if kind == "database" and not _is_duckdb_file(path):
         return "is an existing file that is not a DuckDB database (an export or other input?); it is left untouched"
     return None

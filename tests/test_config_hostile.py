@@ -95,6 +95,7 @@ def _with(setting: str) -> str:
         ('warehouse = "roi.toml"', "warehouse: "),
         ('warehouse = "data/fx"', "is an existing folder, not a file"),
         ('warehouse = "roi.toml/roi.duckdb"', "is a file, not a folder"),
+        ('warehouse = "/dev/null"', "warehouse: /dev/null is not a regular file"),
         ('working_dir = "data/exports/work"', "working_dir: "),
         ('working_dir = "roi.toml"', "working_dir: "),
         ('working_dir = "data/fx"\nwarehouse = "eurofxref-hist.csv"', "working_dir: "),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -22,6 +24,21 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
+
+
+def io_problem(error: OSError) -> str:
+    """A failed read or write as one line naming the path; a full disk says so, with the space left."""
+    where = error.filename or "the working folder"
+    if error.errno == errno.ENOSPC:
+        return f"{where}: no space left on the disk holding it ({_free_space(where)}); free some and run again"
+    return f"{where}: {error.strerror or error}"
+
+
+def _free_space(path) -> str:
+    folder = next((p for p in (Path(path), *Path(path).parents) if p.is_dir()), None)
+    if folder is None:
+        return "free space unknown"
+    return f"{shutil.disk_usage(folder).free / 2**20:.1f} MiB free"
 
 
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:
