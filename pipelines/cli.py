@@ -37,14 +37,18 @@ def shown(text, one_line: bool = False) -> str:
 
 
 class _SafeStream:
-    """A stream that escapes what `shown` escapes but colour codes (Dagster's log lines pass through it)."""
+    """Dagster's log lines as `roi run` shows them: escaped as `shown` escapes (colour codes kept), without stack
+    traces (the FAILED lines say what failed; Dagster's run history keeps the traces)."""
 
     COLOUR = re.compile(r"(\x1b\[[0-9;]*m)")
+    TRACE = "\nStack Trace:\n"
 
     def __init__(self, stream):
         self._stream = stream
 
     def write(self, text: str) -> int:
+        if self.TRACE in text:  # one write per log line: the trace runs to its end
+            text = text[:text.index(self.TRACE)] + "\n"
         parts = self.COLOUR.split(text)
         return self._stream.write("".join(part if i % 2 else shown(part) for i, part in enumerate(parts)))
 
@@ -128,7 +132,8 @@ def run(config: RoiConfig, start: date, end: date) -> int:
             problems = run_problems(result)
             record_last_run(config, result, start, end, problems)
     except OSError as error:  # the working folder cannot be written (full, read-only, gone): no traceback
-        say(f"roi: {io_problem(error)}; nothing published, analysts keep {config.warehouse}", file=sys.stderr)
+        say(f"roi: {io_problem(error, config.working_database.parent)}; nothing published, analysts keep "
+            f"{config.warehouse}", file=sys.stderr)
         return EXIT_FAILED
     for line in problems:
         say(f"FAILED  {shown(line, one_line=True)}", file=sys.stderr)

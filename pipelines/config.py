@@ -22,6 +22,7 @@ from connectors.channels import ACCOUNT_IDS, CHANNELS
 from connectors.ecb.reference_rates import currencies_with_rates
 from connectors.ecb.settings import BASE_CURRENCY, PUBLISHED_CURRENCIES
 from connectors.export_layout import ExportError
+from warehouse.database import is_duckdb_file
 
 CONFIG_ENV = "ROI_CONFIG"
 SAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "sample" / "roi.toml"
@@ -35,7 +36,6 @@ MEMORY_UNITS = {"kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**1
 MIN_MEMORY = 64 * 10**6  # below this DuckDB cannot hold a mart refresh's working set
 MAX_DAYS = 3650  # day counts past ten years are typos (and overflow date arithmetic)
 MAX_SECONDS = 86_400  # a day: the longest wait or timeout that makes sense for a daily run
-DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
 
 TOP_LEVEL_KEYS = {
     "reporting_currency",
@@ -239,18 +239,9 @@ def _output_problem(config: RoiConfig, path: Path, kind: str) -> str | None:
         return "is an existing folder, not a file"
     if kind != "folder" and not path.is_file():
         return "is not a regular file (a device, a pipe?)"
-    if kind == "database" and not _is_duckdb_file(path):
+    if kind == "database" and path.stat().st_size and not is_duckdb_file(path):  # empty: DuckDB's to write
         return "is an existing file that is not a DuckDB database (an export or other input?); it is left untouched"
     return None
-
-
-def _is_duckdb_file(path: Path) -> bool:
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(12)
-    except OSError:
-        return False
-    return head == b"" or head[8:12] == DUCKDB_MAGIC  # an empty file is a database DuckDB has yet to write
 
 
 def _check_currencies(config: RoiConfig, where: str) -> None:

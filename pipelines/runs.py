@@ -70,7 +70,14 @@ def record_last_run(config: RoiConfig, result: dg.ExecuteInProcessResult, start:
         "published": published(result),
         "problems": problems,
     }
-    last_run_file(config).write_text(json.dumps(outcome, indent=2), encoding="utf-8")
+    path = last_run_file(config)
+    partial = path.with_name(path.name + ".partial")
+    try:  # written aside then renamed: a full disk leaves the previous outcome, never an empty file
+        partial.write_text(json.dumps(outcome, indent=2), encoding="utf-8")
+        os.replace(partial, path)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def last_run_file(config: RoiConfig) -> Path:

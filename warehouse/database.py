@@ -26,12 +26,40 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
     con.execute("COMMIT")
 
 
-def io_problem(error: OSError) -> str:
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+
+
+class DiskFull(RuntimeError):
+    """No space left where the working database is written; the analysts' file is untouched."""
+
+
+def is_duckdb_file(path: Path) -> bool:
+    """A DuckDB database (its header written), not an empty file or some other file."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(12)[8:12] == DUCKDB_MAGIC
+    except OSError:
+        return False
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """A full disk, as the OS says it (ENOSPC) or as DuckDB wraps it in its own errors."""
+    if isinstance(error, OSError):
+        return error.errno in (errno.ENOSPC, errno.EDQUOT)
+    return isinstance(error, duckdb.Error) and ("No space left on device" in str(error) or "Disk quota" in str(error))
+
+
+def io_problem(error: OSError, where: Path | str = "the working folder") -> str:
     """A failed read or write as one line naming the path; a full disk says so, with the space left."""
-    where = error.filename or "the working folder"
-    if error.errno == errno.ENOSPC:
-        return f"{where}: no space left on the disk holding it ({_free_space(where)}); free some and run again"
+    where = error.filename or where
+    if is_disk_full(error):
+        return disk_full(where)
     return f"{where}: {error.strerror or error}"
+
+
+def disk_full(where: Path | str, needed: int | None = None) -> str:
+    wanted = f"; about {needed / 2**20:.1f} MiB needed" if needed else ""
+    return f"{where}: no space left on the disk holding it ({_free_space(where)}{wanted}); free some and run again"
 
 
 def _free_space(path) -> str:
