@@ -192,8 +192,9 @@ def print_status(config: RoiConfig) -> int:
             problems = state.problems(today, config.freshness_days)
             alerts += bool(problems)
             label = f"{account.channel} {account.account_id}"
-            say(f"{label:<26} {shown(account.market, one_line=True):<8} {account.source:<6} {str(state.last_day or '-'):<10}  "
-                  + ("; ".join(problems) or "fresh"))
+            market = shown(account.market, one_line=True)
+            say(f"{label:<26} {market:<8} {account.source:<6} {str(state.last_day or '-'):<10}  "
+                + ("; ".join(problems) or "fresh"))
             for note in state.notes:  # informational: a figure left unknown is not a failure
                 say(f"{'':<26} {shown(note, one_line=True)}")
         keyed_by_name = status.name_keyed_campaigns(con)
@@ -213,7 +214,7 @@ def _print_keyed_by_name(campaigns: list[status.NameKeyedCampaign]) -> int:
     if not campaigns:
         return 0
     say("keyed by name (their exports have no campaign ID column; renaming such a campaign splits it in two; "
-          "export with the campaign ID column to key them by ID):")
+        "export with the campaign ID column to key them by ID):")
     for campaign in campaigns:
         line = (f"  {campaign.channel} {campaign.account_id}  '{shown(campaign.campaign_name, one_line=True)}'  "
                 f"{campaign.first_day}..{campaign.last_day}")

@@ -104,7 +104,10 @@ def last_run_outcome(config: RoiConfig) -> LastRun:
     path = last_run_file(config)
     if not path.exists():
         return LastRun(False, "none yet")
-    outcome = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        outcome = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # emptied by a full disk before it was written aside (older versions)
+        return LastRun(False, f"unknown: {path} is unreadable; the next run rewrites it")
     days = "..".join(outcome["days"])
     verdict = "succeeded" if outcome["success"] else f"{len(outcome['problems'])} problem(s): " + "; ".join(
         outcome["problems"])

@@ -95,3 +95,22 @@ def test_a_full_disk_under_working_dir_is_named_and_the_next_run_recovers(sample
     with duckdb.connect(str(warehouse), read_only=True) as con:
         loaded = con.execute("SELECT count(*) FROM raw.crm_deals WHERE source LIKE ?", [f"%{NEW_EXPORT}"]).fetchone()
     assert loaded == (20000,)
+
+
+def test_an_empty_working_database_left_by_an_older_version_is_restored_from_the_analysts_file(sample):
+    config = sample / "roi.toml"
+    assert roi("run", *SEPTEMBER, config=config).returncode == 0
+    warehouse, work = sample / "data" / "roi.duckdb", sample / "data" / ".roi-work"
+    totals = "SELECT count(*), sum(spend) FROM marts.campaign_daily"
+    checked = "SELECT path, checked_at FROM raw.export_files ORDER BY path"  # a file read again is checked again
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        before = con.execute(totals).fetchone(), con.execute(checked).fetchall()
+    (work / "roi.duckdb").write_bytes(b"")  # what a full disk used to leave, failing every later run
+    (work / "last_run.json").write_bytes(b"")
+    status = roi("status", config=config)
+    assert "Traceback" not in status.stderr and f"last run: unknown: {work / 'last_run.json'} is unreadable" in \
+        status.stdout
+    again = roi("run", *SEPTEMBER, config=config)
+    assert again.returncode == 0, again.stderr
+    with duckdb.connect(str(warehouse), read_only=True) as con:  # restored, not rebuilt: no file read again
+        assert (con.execute(totals).fetchone(), con.execute(checked).fetchall()) == before

@@ -30,7 +30,7 @@ from connectors.export_layout import (
     detect_layout,
 )
 from warehouse.campaign_names import name_key_sql, resolve_campaign_names
-from warehouse.database import transaction
+from warehouse.database import is_disk_full, transaction
 from warehouse.readable_copy import (
     COPY_ENCODING,
     DUCKDB_ENCODINGS,
@@ -583,6 +583,8 @@ def _read_rows(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile], cur
                 raise
             read(parallel=False)
     except duckdb.Error as error:
+        if is_disk_full(error):  # the disk's fault, not the file's: never a rejection
+            raise
         raise _csv_error(layout, error) from error
 
 
