@@ -337,7 +337,10 @@ def detect_layout(path: Path, export_format: ExportFormat) -> ExportLayout:
         for delimiter in DELIMITERS:
             if delimiter not in line:
                 continue
-            cells = next(csv.reader([line], delimiter=delimiter))
+            try:
+                cells = next(csv.reader([line], delimiter=delimiter))
+            except csv.Error:  # a cell past Python's field limit: no header line
+                continue
             for language in export_format.languages:
                 columns, currency, duplicates = _match_header(language, cells)
                 columns = _row_day(export_format, columns)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import re
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -18,11 +21,57 @@ from pipelines.resources import build_resources
 from pipelines.runs import last_run_outcome, materialize_days, published, record_last_run, run_problems, waiting_files
 from warehouse import report, status
 from warehouse.report_html import render_report
-from warehouse.database import connect_read_only, writer_lock
+from warehouse.database import connect_read_only, io_problem, writer_lock
 from warehouse.exports import forget_account
 from warehouse.schema import AD_TABLES, POST_TABLES
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+# What a value from a file or an API could use to rewrite the terminal (clear it, move the cursor, overwrite a line,
+# reorder text): C0 controls but newline and tab, DEL, C1 controls, bidi controls, Unicode line separators.
+_UNSAFE = [*range(0x20), *range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F, 0x2028, 0x2029, *range(0x202A, 0x202F),
+           *range(0x2066, 0x206A)]
+_ESCAPES = {code: f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" for code in _UNSAFE if chr(code) not in "\n\t"}
+_ESCAPES_ONE_LINE = {**_ESCAPES, ord("\n"): "\\n", ord("\t"): "\\t"}
+
+
+def shown(text, one_line: bool = False) -> str:
+    """Text as the terminal may show it: control characters escaped (ESC as \\x1b); one_line escapes newlines too."""
+    return str(text).translate(_ESCAPES_ONE_LINE if one_line else _ESCAPES)
+
+
+class _SafeStream:
+    """Dagster's log lines as `roi run` shows them: escaped as `shown` escapes (colour codes kept), without stack
+    traces (the FAILED lines say what failed; Dagster's run history keeps the traces)."""
+
+    COLOUR = re.compile(r"(\x1b\[[0-9;]*m)")
+    TRACE = "\nStack Trace:\n"
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        if self.TRACE in text:  # one write per log line: the trace runs to its end
+            text = text[:text.index(self.TRACE)] + "\n"
+        parts = self.COLOUR.split(text)
+        return self._stream.write("".join(part if i % 2 else shown(part) for i, part in enumerate(parts)))
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def _safe_stderr() -> Iterator[None]:
+    original, sys.stderr = sys.stderr, _SafeStream(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stderr = original
+
+
+def say(text="", file=None) -> None:
+    """Every line `roi` prints goes through here, so nothing read from a file or an API reaches the terminal raw."""
+    print(shown(text), file=file or sys.stdout, flush=True)
 
 
 def _day(text: str) -> date:
@@ -71,7 +120,7 @@ def _command(args: argparse.Namespace) -> int:
     try:
         config = load_config()
     except ConfigError as error:
-        print(f"roi: config error: {error}", file=sys.stderr)
+        say(f"roi: config error: {error}", file=sys.stderr)
         return EXIT_USAGE
     if args.command == "run":
         return run(config, args.start, args.end)
@@ -85,28 +134,34 @@ def _command(args: argparse.Namespace) -> int:
 def run(config: RoiConfig, start: date, end: date) -> int:
     problem = _check_range(config, start, end) or _check_credentials(config)
     if problem:
-        print(f"roi: {problem}", file=sys.stderr)
+        say(f"roi: {problem}", file=sys.stderr)
         return EXIT_USAGE
     # With DAGSTER_HOME set the run is recorded there and shows in the Dagster UI.
     instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
-    with writer_lock(config.working_database.parent / "run.lock", _say_waiting), instance:
-        result = materialize_days(config, start, end, instance)
-        problems = run_problems(result)
-        record_last_run(config, result, start, end, problems)
+    try:
+        with writer_lock(config.working_database.parent / "run.lock", _say_waiting), instance:
+            with _safe_stderr():
+                result = materialize_days(config, start, end, instance)
+            problems = run_problems(result)
+            record_last_run(config, result, start, end, problems)
+    except OSError as error:  # the working folder cannot be written (full, read-only, gone): no traceback
+        say(f"roi: {io_problem(error, config.working_database.parent)}; nothing published, analysts keep "
+            f"{config.warehouse}", file=sys.stderr)
+        return EXIT_FAILED
     for line in problems:
-        print(f"FAILED  {line}", file=sys.stderr)
+        say(f"FAILED  {shown(line, one_line=True)}", file=sys.stderr)
     waiting = waiting_files(result)
     for line in waiting:  # not an error: a later run reads them
-        print(f"waiting: {line}")
+        say(f"waiting: {shown(line, one_line=True)}")
     if published(result):
-        print(f"published: {config.warehouse}" + (f" and {config.parquet_dir}/*.parquet" if config.parquet_dir else ""))
+        say(f"published: {config.warehouse}" + (f" and {config.parquet_dir}/*.parquet" if config.parquet_dir else ""))
     else:
-        print(f"not published: analysts keep the previous {config.warehouse}", file=sys.stderr)
+        say(f"not published: analysts keep the previous {config.warehouse}", file=sys.stderr)
     if problems:
-        print(f"roi run {start}..{end}: {len(problems)} problem(s); run {result.run_id}", file=sys.stderr)
+        say(f"roi run {start}..{end}: {len(problems)} problem(s); run {result.run_id}", file=sys.stderr)
         return EXIT_FAILED
     left = f"; {len(waiting)} file(s) waiting for a later run" if waiting else ""
-    print(f"roi run {start}..{end}: every asset loaded and every check passed{left}; run {result.run_id}")
+    say(f"roi run {start}..{end}: every asset loaded and every check passed{left}; run {result.run_id}")
     return EXIT_OK
 
 
@@ -115,8 +170,8 @@ def forget(config: RoiConfig, kind: str, account_id: str | None) -> int:
     `<working dir>/forgotten.log`; the next run rebuilds their days and publishes."""
     tables = {"crm": "raw.crm_deals", **AD_TABLES, **{ORGANIC_KINDS[c]: t for c, t in POST_TABLES.items()}}
     if kind not in tables or (kind == "crm") != (account_id is None):
-        print(f"roi: forget: expected a channel, <channel>_posts and an account id, or crm alone; got {kind!r}"
-              + (f" {account_id!r}" if account_id else ""), file=sys.stderr)
+        say(f"roi: forget: expected a channel, <channel>_posts and an account id, or crm alone; got {kind!r}"
+            + (f" {account_id!r}" if account_id else ""), file=sys.stderr)
         return EXIT_USAGE
     account = folder_account_id(kind, account_id) if account_id else None
     with writer_lock(config.working_database.parent / "run.lock", _say_waiting):
@@ -124,19 +179,19 @@ def forget(config: RoiConfig, kind: str, account_id: str | None) -> int:
             removed = forget_account(con, kind, account, tables[kind])
     what = f"{kind} account {account}" if account else kind
     if not removed:
-        print(f"roi: forget: no loaded export file of {what} in the warehouse", file=sys.stderr)
+        say(f"roi: forget: no loaded export file of {what} in the warehouse", file=sys.stderr)
         return EXIT_FAILED
     stamp = datetime.now(timezone.utc).isoformat(timespec="seconds")
     lines = [f"{path}: {rows} row(s) removed" for path, rows in removed.items()]
     with (config.working_database.parent / "forgotten.log").open("a", encoding="utf-8") as log:
         log.writelines(f"{stamp} roi forget {what}: {line}\n" for line in lines)
-    print("\n".join(f"forgotten: {line}" for line in lines))
-    print(f"roi forget {what}: {len(removed)} file(s); the next `roi run` publishes the warehouse without them")
+    say("\n".join(f"forgotten: {line}" for line in lines))
+    say(f"roi forget {what}: {len(removed)} file(s); the next `roi run` publishes the warehouse without them")
     return EXIT_OK
 
 
 def _say_waiting(holder: str) -> None:
-    print(f"roi: waiting: the warehouse is being written by another {holder}", file=sys.stderr, flush=True)
+    say(f"roi: waiting: the warehouse is being written by another {holder}", file=sys.stderr)
 
 
 def _check_range(config: RoiConfig, start: date, end: date) -> str | None:
@@ -173,27 +228,28 @@ def print_status(config: RoiConfig) -> int:
     if con is None:
         return EXIT_FAILED
     with con:
-        print(f"{'account':<26} {'market':<8} {'source':<6} {'last day':<10}  state")
+        say(f"{'account':<26} {'market':<8} {'source':<6} {'last day':<10}  state")
         for account in config.accounts:
             state = status.account_status(con, account.channel, account.account_id)
             problems = state.problems(today, config.freshness_days)
             alerts += bool(problems)
             label = f"{account.channel} {account.account_id}"
-            print(f"{label:<26} {account.market:<8} {account.source:<6} {str(state.last_day or '-'):<10}  "
-                  + ("; ".join(problems) or "fresh"))
+            market = shown(account.market, one_line=True)
+            say(f"{label:<26} {market:<8} {account.source:<6} {str(state.last_day or '-'):<10}  "
+                + ("; ".join(problems) or "fresh"))
             for note in state.notes:  # informational: a figure left unknown is not a failure
-                print(f"{'':<26} {note}")
+                say(f"{'':<26} {shown(note, one_line=True)}")
         keyed_by_name = status.name_keyed_campaigns(con)
         rejected = status.rejected_files(con)
         notes = status.file_notes(con)
     alerts += _print_keyed_by_name(keyed_by_name)
     for path, note in notes:  # informational, as a pull's notes
-        print(f"note: {path}: {note}")
+        say(f"note: {shown(f'{path}: {note}', one_line=True)}")
     for path, error in rejected:
-        print(f"rejected: {error}")
+        say(f"rejected: {shown(error, one_line=True)}")
     alerts += len(rejected)
     last = last_run_outcome(config)
-    print(f"last run: {last.summary}")
+    say(f"last run: {shown(last.summary, one_line=True)}")
     alerts += not last.success
     return EXIT_FAILED if alerts else EXIT_OK
 
@@ -202,15 +258,15 @@ def _print_keyed_by_name(campaigns: list[status.NameKeyedCampaign]) -> int:
     """The campaigns known only by name; returns how many are ambiguous (counted beside same-named campaigns)."""
     if not campaigns:
         return 0
-    print("keyed by name (their exports have no campaign ID column; renaming such a campaign splits it in two; "
-          "export with the campaign ID column to key them by ID):")
+    say("keyed by name (their exports have no campaign ID column; renaming such a campaign splits it in two; "
+        "export with the campaign ID column to key them by ID):")
     for campaign in campaigns:
-        line = (f"  {campaign.channel} {campaign.account_id}  '{campaign.campaign_name}'  "
+        line = (f"  {campaign.channel} {campaign.account_id}  '{shown(campaign.campaign_name, one_line=True)}'  "
                 f"{campaign.first_day}..{campaign.last_day}")
         if campaign.ambiguous:
             line += (f"  AMBIGUOUS: campaigns {', '.join(campaign.same_name_ids)} of the account have this name, "
                      "so the days they share count twice")
-        print(line)
+        say(line)
     return sum(campaign.ambiguous for campaign in campaigns)
 
 
@@ -219,7 +275,7 @@ def _open_warehouse(config: RoiConfig):
     try:
         return connect_read_only(config.warehouse)
     except FileNotFoundError as error:
-        print(f"roi: {error}", file=sys.stderr)
+        say(f"roi: {error}", file=sys.stderr)
         return None
 
 
@@ -231,18 +287,18 @@ def print_report(config: RoiConfig, start: date | None, end: date | None, html: 
         first, last = con.execute("SELECT min(date), max(date) FROM marts.roi_global").fetchone()
         start, end = start or first, end or last
         if start is None:
-            print("roi: the marts are empty; run `roi run` first", file=sys.stderr)
+            say("roi: the marts are empty; run `roi run` first", file=sys.stderr)
             return EXIT_USAGE
         currency = config.reporting_currency
-        print(report.format_table(f"Local ROI by market and channel, {start} to {end}", report.local_roi(con, start, end), currency))
-        print()
-        print(report.format_table(
+        say(report.format_table(f"Local ROI by market and channel, {start} to {end}", report.local_roi(con, start, end), currency))
+        say()
+        say(report.format_table(
             f"Global ROI (sum of the local net returns over total spend), {start} to {end}",
             report.global_roi(con, start, end), currency,
         ))
         if html:
             render_report(con, start, end, currency, config.contact_threshold).write(html)
-            print(f"\nHTML report: {html}")
+            say(f"\nHTML report: {html}")
     return EXIT_OK
 
 

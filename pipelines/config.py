@@ -10,15 +10,19 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import duckdb
 
 from connectors.channels import ACCOUNT_IDS, CHANNELS
 from connectors.ecb.reference_rates import currencies_with_rates
 from connectors.ecb.settings import BASE_CURRENCY, PUBLISHED_CURRENCIES
 from connectors.export_layout import ExportError
+from warehouse.database import is_duckdb_file
 
 CONFIG_ENV = "ROI_CONFIG"
 SAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "sample" / "roi.toml"
@@ -27,7 +31,11 @@ REVENUE_SOURCES = ("crm", "platform")
 SCOPES = ("local", "global")
 DEFAULT_HISTORY_START = "2024-01-01"
 CURRENCY_CODE = re.compile(r"[A-Z]{3}")
-MEMORY_SIZE = re.compile(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+MEMORY_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", re.IGNORECASE)
+MEMORY_UNITS = {"kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40}
+MIN_MEMORY = 64 * 10**6  # below this DuckDB cannot hold a mart refresh's working set
+MAX_DAYS = 3650  # day counts past ten years are typos (and overflow date arithmetic)
+MAX_SECONDS = 86_400  # a day: the longest wait or timeout that makes sense for a daily run
 
 TOP_LEVEL_KEYS = {
     "reporting_currency",
@@ -150,9 +158,15 @@ def config_path() -> Path:
 def load_config(path: Path | None = None) -> RoiConfig:
     path = Path(path).resolve() if path else config_path()
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(path.read_bytes().decode("utf-8"))
     except FileNotFoundError as error:
         raise ConfigError(f"{path}: config file not found (set {CONFIG_ENV} to your config)") from error
+    except IsADirectoryError as error:
+        raise ConfigError(f"{path}: is a folder, not a config file (set {CONFIG_ENV} to your roi.toml)") from error
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read the config file: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise ConfigError(f"{path}: not UTF-8 text (byte {error.start} is not UTF-8); save it as UTF-8") from error
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from error
     return parse_config(raw, path)
@@ -179,16 +193,58 @@ def parse_config(raw: dict, path: Path) -> RoiConfig:
         working_dir=_path(folder, raw["working_dir"], f"{where}: working_dir") if "working_dir" in raw else None,
         parquet_dir=_path(folder, raw["parquet_dir"], f"{where}: parquet_dir") if "parquet_dir" in raw else None,
         schedule=_schedule(raw.get("schedule", {}), f"{where}: schedule"),
-        freshness_days=_whole(raw.get("freshness_days", 2), f"{where}: freshness_days", minimum=1),
-        contact_threshold=_whole(raw.get("contact_threshold", 7), f"{where}: contact_threshold", minimum=1),
+        freshness_days=_whole(raw.get("freshness_days", 2), f"{where}: freshness_days", minimum=1, maximum=MAX_DAYS),
+        contact_threshold=_whole(raw.get("contact_threshold", 7), f"{where}: contact_threshold", 1, 10_000),
         decline_threshold=_fraction(raw.get("decline_threshold", "-0.22"), f"{where}: decline_threshold"),
-        fx_rates_url=_text(raw["fx_rates_url"], f"{where}: fx_rates_url") if "fx_rates_url" in raw else None,
+        fx_rates_url=_url(raw["fx_rates_url"], f"{where}: fx_rates_url") if "fx_rates_url" in raw else None,
         report_folder=_path(folder, raw["reports_dir"], f"{where}: reports_dir") if "reports_dir" in raw else None,
         memory_limit=_memory(raw.get("memory_limit", "1GB"), f"{where}: memory_limit"),
         follow_symlinks=_flag(raw.get("follow_symlinks", False), f"{where}: follow_symlinks"),
     )
+    _check_outputs(config, where)
     _check_currencies(config, where)
     return config
+
+
+def _check_outputs(config: RoiConfig, where: str) -> None:
+    """What the pipeline writes must never land on what it reads: not inside exports_dir, not over an existing file
+    that is not a DuckDB database (an export, the rates, the config), not a file where a folder is wanted."""
+    working = config.working_database
+    outputs = [("warehouse", config.warehouse, "database"), ("working_dir", working.parent, "folder"),
+               ("working_dir", working, "database"), ("reports_dir", config.reports_dir, "folder")]
+    if config.parquet_dir:
+        outputs.append(("parquet_dir", config.parquet_dir, "folder"))
+    if config.fx_rates_url:  # the download writes the rates file
+        outputs.append(("fx_rates", config.fx_rates, "file"))
+    for key, path, kind in outputs:
+        problem = _output_problem(config, path, kind)
+        if problem:
+            raise ConfigError(f"{where}: {key}: {path} {problem}")
+
+
+def _output_problem(config: RoiConfig, path: Path, kind: str) -> str | None:
+    if path == config.exports_dir or config.exports_dir in path.parents:
+        return f"is inside exports_dir {config.exports_dir}, where the pipeline only reads"
+    if path == config.path:
+        return "is the config file itself"
+    if path == config.fx_rates and kind != "file":
+        return "is the rates file (fx_rates)"
+    existing = next((p for p in (path, *path.parents) if p.exists()), None)
+    if existing is not None and existing != path:
+        if not existing.is_dir():
+            return f"cannot be written: {existing} is a file, not a folder"
+        if not os.access(existing, os.W_OK | os.X_OK):
+            return f"cannot be written: no permission to create it in {existing}"
+        return None
+    if kind == "folder" and not path.is_dir():
+        return "is an existing file, not a folder"
+    if kind != "folder" and path.is_dir():
+        return "is an existing folder, not a file"
+    if kind != "folder" and not path.is_file():
+        return "is not a regular file (a device, a pipe?)"
+    if kind == "database" and path.stat().st_size and not is_duckdb_file(path):  # empty: DuckDB's to write
+        return "is an existing file that is not a DuckDB database (an export or other input?); it is left untouched"
+    return None
 
 
 def _check_currencies(config: RoiConfig, where: str) -> None:
@@ -226,7 +282,7 @@ def _api_settings(table, label: str) -> ApiSettings:
     if not isinstance(table, dict):
         raise ConfigError(f"{label}: must be a table")
     _reject_unknown(table, API_KEYS, label)
-    values = {key: _positive(table[key], f"{label}.{key}") for key in API_KEYS if key in table}
+    values = {key: _seconds(table[key], f"{label}.{key}") for key in API_KEYS if key in table}
     return ApiSettings(**values)
 
 
@@ -251,16 +307,16 @@ def _fraction(value, label: str) -> Decimal:
     return number
 
 
-def _whole(value, label: str, minimum: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ConfigError(f"{label}: must be a whole number, {minimum} or more")
+def _whole(value, label: str, minimum: int = 0, maximum: int = MAX_DAYS) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum:
+        raise ConfigError(f"{label}: must be a whole number from {minimum} to {maximum}")
     return value
 
 
-def _positive(value, label: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value <= 0:
-        raise ConfigError(f"{label}: must be a positive number of seconds")
-    return float(value)
+def _seconds(value, label: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= MAX_SECONDS:
+        raise ConfigError(f"{label}: must be a number of seconds above 0 and at most {MAX_SECONDS}")
+    return float(value)  # NaN fails the range test above
 
 
 def _accounts(items, where: str) -> tuple[Account, ...]:
@@ -309,9 +365,9 @@ def _account_id(channel: str, value, label: str) -> str:
 def _api_account_keys(item: dict, label: str) -> dict:
     keys: dict = {"source": _choice(item.get("source", "csv"), SOURCES, f"{label}.source", noun="source")}
     if "api_base" in item:
-        keys["api_base"] = _text(item["api_base"], f"{label}.api_base")
+        keys["api_base"] = _url(item["api_base"], f"{label}.api_base")
     if "token_url" in item:
-        keys["token_url"] = _text(item["token_url"], f"{label}.token_url")
+        keys["token_url"] = _url(item["token_url"], f"{label}.token_url")
     if "timezone" in item:
         keys["timezone"] = _timezone(item["timezone"], f"{label}.timezone")
     if "lookback_days" in item:
@@ -344,10 +400,24 @@ def _posts_keys(item: dict, channel: str, label: str) -> dict:
     return keys
 
 
+def _url(value, label: str) -> str:
+    """An http(s) address with a host: never file:// or another scheme that would read local files."""
+    text = _text(value, label)
+    try:
+        parts = urlsplit(text)
+    except ValueError as error:
+        raise ConfigError(f"{label}: {text!r} is not a URL: {error}") from error
+    if parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() or ord(c) < 32 for c in text):
+        raise ConfigError(f"{label}: {text!r} is not an http:// or https:// address with a host")
+    return text
+
+
 def _timezone(value, label: str) -> str:
+    if not isinstance(value, str):
+        raise ConfigError(f"{label}: unknown timezone {value!r} (an IANA name such as Europe/Paris)")
     try:
         ZoneInfo(str(value))
-    except (ZoneInfoNotFoundError, ValueError) as error:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as error:
         raise ConfigError(f"{label}: unknown timezone {value!r} (an IANA name such as Europe/Paris)") from error
     return str(value)
 
@@ -366,8 +436,15 @@ def _text(value, label: str) -> str:
 
 def _memory(value, label: str) -> str:
     text = _text(value, label)
-    if not MEMORY_SIZE.fullmatch(text):
+    size = MEMORY_SIZE.fullmatch(text)
+    if not size:
         raise ConfigError(f"{label}: '{text}' is not a memory size such as \"1GB\" or \"512MB\"")
+    if Decimal(size[1]) * MEMORY_UNITS[size[2].lower()] < MIN_MEMORY:
+        raise ConfigError(f"{label}: '{text}' is too little for DuckDB; give at least 64MB")
+    try:  # DuckDB's own verdict (it refuses sizes past what it can count)
+        duckdb.connect(":memory:", config={"memory_limit": text}).close()
+    except duckdb.Error as error:
+        raise ConfigError(f"{label}: '{text}' is refused by DuckDB: {error}") from error
     return text
 
 
@@ -384,18 +461,24 @@ def _currency(value, label: str) -> str:
 
 
 def _date(value, label: str) -> date:
-    if isinstance(value, date):
-        return value
     try:
-        return date.fromisoformat(str(value))
+        if isinstance(value, datetime) or not isinstance(value, (str, date)):
+            raise ValueError
+        day = value if isinstance(value, date) else date.fromisoformat(value)
     except ValueError as error:
         raise ConfigError(f"{label}: {value!r} is not a date (YYYY-MM-DD)") from error
+    if not date(1970, 1, 1) <= day <= date.today():
+        raise ConfigError(f"{label}: {day} must be between 1970-01-01 and today")
+    return day
 
 
 def _path(folder: Path, value, label: str) -> Path:
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str) or not value.strip() or "\0" in value:
         raise ConfigError(f"{label}: must be a path")
-    return (folder / value).resolve()
+    try:
+        return (folder / value).resolve()
+    except (OSError, RuntimeError) as error:  # a symlink loop, a name too long
+        raise ConfigError(f"{label}: {value!r} is not a usable path: {error}") from error
 
 
 def _warehouse_path(folder: Path, value, label: str) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Mapping
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from pathlib import Path
 
 import dagster as dg
@@ -14,8 +14,8 @@ from pydantic import PrivateAttr
 
 from connectors.api_session import Clock, RetryPolicy, SystemClock
 from pipelines.config import RoiConfig, load_config
-from warehouse.database import writer_lock
-from warehouse.publish import ready_working_copy
+from warehouse.database import DiskFull, disk_full, is_disk_full, writer_lock
+from warehouse.publish import discard_working_copy, ready_working_copy
 from warehouse.schema import ensure_schema
 
 # Steps that write the warehouse take a slot in this pool; dagster.yaml limits it to one at a time.
@@ -80,10 +80,12 @@ class WarehouseResource(DuckDBResource):
     _con_stack: ExitStack | None = PrivateAttr(default=None)
     _locked: bool = PrivateAttr(default=False)
     _log: object = PrivateAttr(default=None)
+    _full: str | None = PrivateAttr(default=None)  # why the run stopped: the disk is full
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         self._run = ExitStack()
         self._log = context.log
+        self._full = None
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         self.close()
@@ -99,21 +101,48 @@ class WarehouseResource(DuckDBResource):
                 ensure_schema(con)
                 yield con
             return
+        if self._full:  # a step found the disk full: the run's later steps must not start on an empty database
+            raise DiskFull(self._full)
         if self._con is None:
-            if not self._locked:  # the run's first connection; reopened after publishing, the file is whole
-                self._run.enter_context(writer_lock(Path(self.database).parent / "run.lock", self._say_waiting))
-                self._locked = True
-                self._ready_working_copy()
-            self._con_stack = ExitStack()
-            self._con = self._con_stack.enter_context(self.get_connection())
-            ensure_schema(self._con)
+            with self._disk_full_ends_the_run():
+                if not self._locked:  # the run's first connection; reopened after publishing, the file is whole
+                    self._run.enter_context(writer_lock(Path(self.database).parent / "run.lock", self._say_waiting))
+                    self._locked = True
+                    self._ready_working_copy()
+                self._con_stack = ExitStack()
+                self._con = self._con_stack.enter_context(self.get_connection())
+                ensure_schema(self._con)
         try:
-            yield self._con
+            with self._disk_full_ends_the_run():
+                yield self._con
         except BaseException:
-            _rollback(self._con)  # as closing the connection would: a failed step leaves nothing half-done
+            if self._con is not None:
+                _rollback(self._con)  # as closing the connection would: a failed step leaves nothing half-done
             raise
         finally:
-            _drop_temp_tables(self._con)  # a step's work tables (whole batches of rows) end with it
+            if self._con is not None:
+                _drop_temp_tables(self._con)  # a step's work tables (whole batches of rows) end with it
+
+    @contextmanager
+    def _disk_full_ends_the_run(self) -> Iterator[None]:
+        """A full disk leaves the working file in doubt (DuckDB gives up on it): it is dropped, to be restored whole
+        from the analysts' file by the next run, and the run ends with a message naming the path, not a trace."""
+        try:
+            yield
+        except Exception as error:
+            if not is_disk_full(error):
+                raise
+            stack, self._con_stack, self._con = self._con_stack, None, None
+            if stack is not None:
+                with suppress(duckdb.Error):  # DuckDB may have invalidated it
+                    stack.close()
+            discard_working_copy(Path(self.database))
+            published = Path(self.published_database) if self.published_database else None
+            needed = published.stat().st_size if published and published.exists() else None
+            source = f"restored from {published}" if needed is not None else "rebuilt"
+            self._full = (f"{disk_full(Path(self.database).parent, needed)}; nothing published, the working database "
+                          f"is {source} at the next run")
+            raise DiskFull(self._full) from None
 
     def close(self) -> None:
         """Close the run's connection, keeping the run's lock (publishing moves the file); the next step that

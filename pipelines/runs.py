@@ -80,7 +80,14 @@ def record_last_run(config: RoiConfig, result: dg.ExecuteInProcessResult, start:
         "published": published(result),
         "problems": problems,
     }
-    last_run_file(config).write_text(json.dumps(outcome, indent=2), encoding="utf-8")
+    path = last_run_file(config)
+    partial = path.with_name(path.name + ".partial")
+    try:  # written aside then renamed: a full disk leaves the previous outcome, never an empty file
+        partial.write_text(json.dumps(outcome, indent=2), encoding="utf-8")
+        os.replace(partial, path)
+    except OSError:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def last_run_file(config: RoiConfig) -> Path:
@@ -107,7 +114,10 @@ def last_run_outcome(config: RoiConfig) -> LastRun:
     path = last_run_file(config)
     if not path.exists():
         return LastRun(False, "none yet")
-    outcome = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        outcome = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # emptied by a full disk before it was written aside (older versions)
+        return LastRun(False, f"unknown: {path} is unreadable; the next run rewrites it")
     days = "..".join(outcome["days"])
     verdict = "succeeded" if outcome["success"] else f"{len(outcome['problems'])} problem(s): " + "; ".join(
         outcome["problems"])

@@ -230,7 +230,7 @@ def test_optional_figures_left_out_are_unknown_and_noted_and_the_run_and_roi_sta
     fakes.youtube.garbled_fields["metrics.conversions_value"] = "NaN"
     config_path = api_run.config_path
     config_path.write_text(config_path.read_text(encoding="utf-8").replace(
-        'history_start = "2026-01-01"', 'history_start = "2026-01-01"\nfreshness_days = 100000'), encoding="utf-8")
+        'history_start = "2026-01-01"', 'history_start = "2026-01-01"\nfreshness_days = 3650'), encoding="utf-8")
     run = api_run(day(1), day(10))
     assert run.problems == []
     rows = run.query(CAMPAIGN_ROWS.replace("conversions, platform_revenue", "conversions, platform_revenue, revenue"))

@@ -252,7 +252,7 @@ def test_status_lists_the_campaigns_keyed_by_name_and_flags_an_ambiguous_one(sam
                          datetime(2026, 10, 2, 9))  # fmt: skip
     config = sample / "roi.toml"
     config.write_text(config.read_text().replace('revenue_source = "crm"',
-                                                 'revenue_source = "crm"\nfreshness_days = 100000'))
+                                                 'revenue_source = "crm"\nfreshness_days = 3650'))
     run = run_pipeline(config, *SEPTEMBER)
     assert run.problems == [
         "check staging/stg_ad_performance:campaign_names_unambiguous: 1 campaign name(s) in exports without a "

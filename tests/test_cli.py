@@ -83,7 +83,7 @@ def test_days_outside_the_history_are_refused(sample):
 def test_status_reports_freshness_rejections_and_the_last_run(sample):
     config = sample / "roi.toml"
     text = config.read_text()
-    config.write_text(text.replace('revenue_source = "crm"', 'revenue_source = "crm"\nfreshness_days = 100000'))
+    config.write_text(text.replace('revenue_source = "crm"', 'revenue_source = "crm"\nfreshness_days = 3650'))
     assert roi("run", "--start", "2026-09-01", "--end", "2026-09-30", config=config).returncode == 0
     fresh = roi("status", config=config)
     assert fresh.returncode == 0, fresh.stdout + fresh.stderr

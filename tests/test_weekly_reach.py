@@ -381,7 +381,7 @@ def test_linkedin_reach_left_out_loads_the_days_leaves_reach_unknown_and_roi_sta
     fake_platforms.linkedin.omitted_fields.add("approximateMemberReach")
     config_path = write_config(tmp_path / "api", fake_platforms.base_url)
     config_path.write_text(config_path.read_text(encoding="utf-8").replace(
-        'history_start = "2026-01-01"', 'history_start = "2026-01-01"\nfreshness_days = 100000'), encoding="utf-8")
+        'history_start = "2026-01-01"', 'history_start = "2026-01-01"\nfreshness_days = 3650'), encoding="utf-8")
     env = {key: value for key, value in os.environ.items() if not key.startswith(("ROI_", "DAGSTER_HOME"))}
     env |= {**fake_platforms.environment(), "ROI_CONFIG": str(config_path)}
     roi = [str(Path(sys.executable).parent / "roi")]

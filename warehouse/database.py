@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import fcntl
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -22,6 +24,49 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
+
+
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+
+
+class DiskFull(RuntimeError):
+    """No space left where the working database is written; the analysts' file is untouched."""
+
+
+def is_duckdb_file(path: Path) -> bool:
+    """A DuckDB database (its header written), not an empty file or some other file."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(12)[8:12] == DUCKDB_MAGIC
+    except OSError:
+        return False
+
+
+def is_disk_full(error: BaseException) -> bool:
+    """A full disk, as the OS says it (ENOSPC) or as DuckDB wraps it in its own errors."""
+    if isinstance(error, OSError):
+        return error.errno in (errno.ENOSPC, errno.EDQUOT)
+    return isinstance(error, duckdb.Error) and ("No space left on device" in str(error) or "Disk quota" in str(error))
+
+
+def io_problem(error: OSError, where: Path | str = "the working folder") -> str:
+    """A failed read or write as one line naming the path; a full disk says so, with the space left."""
+    where = error.filename or where
+    if is_disk_full(error):
+        return disk_full(where)
+    return f"{where}: {error.strerror or error}"
+
+
+def disk_full(where: Path | str, needed: int | None = None) -> str:
+    wanted = f"; about {needed / 2**20:.1f} MiB needed" if needed else ""
+    return f"{where}: no space left on the disk holding it ({_free_space(where)}{wanted}); free some and run again"
+
+
+def _free_space(path) -> str:
+    folder = next((p for p in (Path(path), *Path(path).parents) if p.is_dir()), None)
+    if folder is None:
+        return "free space unknown"
+    return f"{shutil.disk_usage(folder).free / 2**20:.1f} MiB free"
 
 
 def connect_read_only(path: Path) -> duckdb.DuckDBPyConnection:

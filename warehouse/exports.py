@@ -33,7 +33,7 @@ from connectors.export_layout import (
     detect_layout,
 )
 from warehouse.campaign_names import name_key_sql, resolve_campaign_names
-from warehouse.database import transaction
+from warehouse.database import is_disk_full, transaction
 from warehouse.readable_copy import (
     COPY_ENCODING,
     DUCKDB_ENCODINGS,
@@ -804,6 +804,8 @@ def _read_rows(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile], cur
                 raise
             read(parallel=False)
     except duckdb.Error as error:
+        if is_disk_full(error):  # the disk's fault, not the file's: never a rejection
+            raise
         raise _csv_error(layout, error) from error
 
 
@@ -881,7 +883,11 @@ def _reconcile_lines(con: duckdb.DuckDBPyConnection, batch: Sequence[PendingFile
     counts: list[LineCount] = []
     unaccounted: dict[str, ExportError] = {}
     for index, item in enumerate(batch):
-        count = _count_lines(item, header_line + records[index])
+        try:
+            count = _count_lines(item, header_line + records[index])
+        except ExportError as error:  # a record Python's reader refuses: this file rejected, the others go on
+            unaccounted[item.export.relative] = error
+            count = LineCount(header_line + records[index], None)
         if count.starts is not None and len(count.starts) != records[index]:
             unaccounted[item.export.relative] = _unaccounted(item, count, records[index])
         counts.append(count)
@@ -943,12 +949,17 @@ def _record_lines(item: PendingFile) -> LineCount:
     with open(item.read_path, encoding=codec, errors=errors, newline="") as handle:
         lines = sum(1 for _ in zip(range(header_line), handle))
         reader = csv.reader(handle, delimiter=item.layout.delimiter, quotechar='"', doublequote=True)
-        for record in reader:
-            if record:
-                starts.append(lines + 1)
-            else:
-                blank_lines += 1
-            lines = header_line + reader.line_num
+        try:
+            for record in reader:
+                if record:
+                    starts.append(lines + 1)
+                else:
+                    blank_lines += 1
+                lines = header_line + reader.line_num
+        except csv.Error as error:  # a cell past csv.field_size_limit(), a NUL byte
+            reason = (f"a cell longer than {csv.field_size_limit():,} characters" if "field limit" in str(error)
+                      else f"a record that cannot be read ({error})")
+            raise ExportError(item.layout.path, f"{reason}; nothing of the file was loaded", line=lines + 1) from error
         return LineCount(lines, starts, blank_lines)
 
 

@@ -23,6 +23,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.database import is_duckdb_file
+
 # The marts published as Parquet for tools that do not speak DuckDB.
 PARQUET_MARTS = ("campaign_daily", "roi_local", "roi_global", "local_vs_global", "unmatched_revenue")
 PARTIAL = ".publishing"  # suffix of a copy being written; a leftover one is from a killed run
@@ -57,8 +59,9 @@ def ready_working_copy(working: Path, target: Path) -> None:
     _beside(working, COPYING).unlink(missing_ok=True)  # a copy killed half-way
     marker = _beside(working, UNFLUSHED)
     if marker.exists() and target.exists() and marker.read_text(encoding="utf-8") != _boot_id():
-        working.unlink(missing_ok=True)  # copied before a reboot, which may have lost it
-        _beside(working, WAL).unlink(missing_ok=True)
+        discard_working_copy(working)  # copied before a reboot, which may have lost it
+    if working.exists() and not is_duckdb_file(working):
+        discard_working_copy(working)  # empty or cut short (a full disk): restored below, or started afresh
     if not working.exists() and target.exists():
         working.parent.mkdir(parents=True, exist_ok=True)
         _copy_flushed(target, working)
@@ -67,6 +70,12 @@ def ready_working_copy(working: Path, target: Path) -> None:
             _flush(working)  # only in memory at worst: on disk now
         marker.unlink()
         _flush_folder(working.parent)
+
+
+def discard_working_copy(working: Path) -> None:
+    """Remove the working file and its log; the next run restores it from the analysts' file."""
+    working.unlink(missing_ok=True)
+    _beside(working, WAL).unlink(missing_ok=True)
 
 
 def _copy_back(published: Path, working: Path) -> None:
@@ -80,17 +89,26 @@ def _copy_back(published: Path, working: Path) -> None:
     _flush(marker)
     _flush_folder(working.parent)  # the marker is on disk before the copy could be lost
     partial = _beside(working, COPYING)
-    shutil.copyfile(published, partial)  # copied by the kernel (copy_file_range/sendfile), not through Python
+    _copy(published, partial)  # copied by the kernel (copy_file_range/sendfile), not through Python
     os.replace(partial, working)
 
 
 def _copy_flushed(source: Path, target: Path) -> None:
     """Copy aside, flush, rename over `target`."""
     partial = _beside(target, PARTIAL)
-    shutil.copyfile(source, partial)
+    _copy(source, partial)
     _flush(partial)
     os.replace(partial, target)
     _flush_folder(target.parent)
+
+
+def _copy(source: Path, partial: Path) -> None:
+    """A copy that fails half-way (a full disk) leaves nothing behind."""
+    try:
+        shutil.copyfile(source, partial)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
 
 
 def _beside(path: Path, suffix: str) -> Path:
