@@ -108,7 +108,7 @@ def test_status_shows_a_loaded_files_notes_without_failing(sample):
     """A Meta row whose Results are people reached: its conversions are unknown, the file's note says so."""
     config = sample / "roi.toml"
     text = config.read_text()
-    config.write_text(text.replace('revenue_source = "crm"', 'revenue_source = "crm"\nfreshness_days = 100000'))
+    config.write_text(text.replace('revenue_source = "crm"', 'revenue_source = "crm"\nfreshness_days = 3650'))
     export = next((sample / "data" / "exports" / "facebook" / "2345678901").glob("*.csv"))
     text = export.read_bytes().decode("utf-8-sig")
     reach = text.replace("actions:offsite_conversion.fb_pixel_purchase", "reach", 1)

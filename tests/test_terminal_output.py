@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 
-from tests.conftest import ROI
+from tests.conftest import ROI, settle_exports
 
 HEADER = ("\ufeffDébut des rapports;Fin des rapports;Nom de la campagne;Diffusion de la campagne;"
           "Paramètre d’attribution;Résultats;Indicateur de résultats;Couverture;Impressions;Coût par résultat;"
@@ -41,6 +41,7 @@ def test_control_characters_from_export_cells_are_printed_escaped(sample):
     (folder / "Hostile-cell_2026-10-02.csv").write_bytes(
         (HEADER + ROW.format(day="03", name="Plain", spend=HOSTILE + "4,63")).encode("utf-8"))
     config = sample / "roi.toml"
+    settle_exports(config)
 
     run = _roi("run", "--start", "2026-09-01", "--end", "2026-09-30", config=config)
     assert run.returncode == 1
